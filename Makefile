@@ -1,0 +1,58 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DEBUG ?= 1
+
+.PHONY: run test install install-dev lint migrate demo messages lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Runtime dependencies from the pinned lock file, front-end packages from package-lock.json.
+$(VENV)/.installed: $(BIN)/python requirements/base.txt package-lock.json
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
+	$(BIN)/pip install --quiet -r requirements/base.txt -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+# Web, Celery worker and Celery beat together (Procfile.dev), on SQLite and a
+# server-less broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise.
+run: demo
+	@echo "Regional portal on http://127.0.0.1:8000 (management site: /beheer/). Stop with Ctrl-C."
+	$(BIN)/honcho --procfile Procfile.dev start
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install-dev lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest
+
+# Regenerate the Dutch translations after changing user-facing strings.
+messages: install
+	$(BIN)/python manage.py makemessages --locale nl --ignore "$(VENV)/*" --ignore "node_modules/*"
+	$(BIN)/python manage.py compilemessages --locale nl --ignore "$(VENV)/*"
+
+# Re-pin the Python dependencies after changing requirements/*.in.
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file base.txt base.in
+	cd requirements && ../$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file dev.txt dev.in
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .broker .pytest_cache

@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.backends import is_regional_coordinator
+
+
+class PortalAdminSite(admin.AdminSite):
+    """The coordinator's admin site: open to whoever holds a current office of
+    regional coordinator (and to superusers), closed to everyone else."""
+
+    site_header = _("Regional portal: management")
+    site_title = _("Regional portal")
+    index_title = _("Structure of the region")
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        user = request.user
+        return user.is_active and (user.is_superuser or is_regional_coordinator(user))
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        def guarded(request, *args, **kwargs):
+            # Log-ins go through the portal's own form (with its lock-out); a
+            # logged-in person without the right gets a plain 403.
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not self.has_permission(request):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return guarded
+
+    def login(self, request, extra_context=None):
+        return redirect_to_login(request.GET.get("next") or reverse("admin:index", current_app=self.name))

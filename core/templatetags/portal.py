@@ -1,0 +1,11 @@
+import datetime
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def minutes(duration: datetime.timedelta | None) -> int:
+    """A duration in whole minutes, for messages such as a lock-out period."""
+    return int(duration.total_seconds() // 60) if duration else 0

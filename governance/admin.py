@@ -1,0 +1,139 @@
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from governance.models import ConsultationBody, Cooperation, Membership, Participation, RegionalTask
+from municipalities.admin import CurrentFilter
+
+
+class ParticipationFormSet(BaseInlineFormSet):
+    """Catches two new participations of one municipality that overlap each
+    other; overlaps with saved rows are the model's own `clean()`."""
+
+    def clean(self) -> None:
+        super().clean()
+        periods: dict[int, list[Participation]] = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            participation = form.instance
+            if not (participation.municipality_id and participation.joined_on):
+                continue
+            participation.compute_withdrawal()
+            for other in periods.setdefault(participation.municipality_id, []):
+                if self._overlap(participation, other):
+                    raise ValidationError(other.overlap_message())
+            periods[participation.municipality_id].append(participation)
+
+    @staticmethod
+    def _overlap(a: Participation, b: Participation) -> bool:
+        return (a.leaves_on is None or a.leaves_on > b.joined_on) and (b.leaves_on is None or b.leaves_on > a.joined_on)
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    formset = ParticipationFormSet
+    extra = 0
+    fields = ["municipality", "joined_on", "notice_given_on", "leaves_on", "obligations_until"]
+    readonly_fields = ["leaves_on", "obligations_until"]
+    autocomplete_fields = ["municipality"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("municipality", "cooperation")
+
+
+@admin.register(Cooperation)
+class CooperationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "abbreviation", "kind", "organisation", "starts_on"]
+    list_select_related = ["organisation"]
+    list_filter = ["kind"]
+    search_fields = ["name", "abbreviation"]
+    autocomplete_fields = ["organisation"]
+    inlines = [ParticipationInline]
+
+
+class ParticipationStatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("active", _("participates today")), ("leaving", _("notice given")), ("left", _("has left"))]
+
+    def queryset(self, request, queryset):
+        from municipalities.models import today
+
+        on = today()
+        if self.value() == "active":
+            return queryset.active_on(on)
+        if self.value() == "leaving":
+            return queryset.filter(notice_given_on__isnull=False, leaves_on__gt=on)
+        if self.value() == "left":
+            return queryset.filter(leaves_on__lte=on)
+        return queryset
+
+
+@admin.register(Participation)
+class ParticipationAdmin(SimpleHistoryAdmin):
+    list_display = ["municipality", "cooperation", "joined_on", "notice_given_on", "leaves_on", "obligations_until"]
+    list_select_related = ["municipality", "cooperation"]
+    list_filter = [ParticipationStatusFilter, "cooperation", "municipality"]
+    search_fields = ["municipality__name", "cooperation__name"]
+    readonly_fields = ["leaves_on", "obligations_until"]
+    autocomplete_fields = ["municipality", "cooperation"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["person", "role", "on_behalf_of", "starts_on", "ends_on"]
+    autocomplete_fields = ["person", "on_behalf_of"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "on_behalf_of", "body__cooperation")
+
+
+@admin.register(ConsultationBody)
+class ConsultationBodyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "cooperation", "policy_area", "prepares", "frequency", "is_active"]
+    list_select_related = ["cooperation", "policy_area", "prepares"]
+    list_filter = ["kind", "cooperation", "is_active"]
+    search_fields = ["name", "abbreviation"]
+    autocomplete_fields = ["cooperation", "policy_area", "prepares"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["name", "abbreviation", "kind", "cooperation", "policy_area", "prepares", "is_active"]}),
+        (
+            _("Cadence and deadlines"),
+            {
+                "fields": [
+                    "frequency",
+                    "weekday",
+                    "week_of_month",
+                    "usual_start_time",
+                    "usual_location",
+                    "agenda_deadline_days",
+                    "documents_deadline_days",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "body", "role", "on_behalf_of", "starts_on", "ends_on"]
+    list_select_related = ["person", "body", "on_behalf_of"]
+    list_filter = [CurrentFilter, "role", "body", "on_behalf_of"]
+    search_fields = ["person__given_name", "person__surname", "body__name"]
+    autocomplete_fields = ["person", "body", "on_behalf_of"]
+
+
+@admin.register(RegionalTask)
+class RegionalTaskAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "cooperation", "lead_body", "position"]
+    list_select_related = ["cooperation", "lead_body"]
+    list_filter = ["cooperation"]
+    search_fields = ["name", "description"]
+    autocomplete_fields = ["cooperation", "lead_body"]

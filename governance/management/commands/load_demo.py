@@ -1,0 +1,40 @@
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from governance import demo
+
+
+class Command(BaseCommand):
+    help = "Loads the demo region Kennemerland with invented people and one log-in per role (idempotent)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--password",
+            default=os.environ.get("DEMO_PASSWORD", "regio-demo"),
+            help="Password of every demo log-in (default: $DEMO_PASSWORD or 'regio-demo').",
+        )
+        parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="Load even with DEBUG off (e.g. a demo server). Never on a real portal.",
+        )
+
+    def handle(self, *args, password: str, allow_without_debug: bool, **options) -> None:
+        if not settings.DEBUG and not allow_without_debug:
+            raise CommandError(
+                "DEBUG is off: the demo region adds log-ins with a known password. "
+                "Use --allow-without-debug only on a demo server."
+            )
+        region = demo.load(password)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo region loaded: {len(region.municipalities)} municipalities, "
+                f"{len(region.cooperations)} cooperations, {len(region.bodies)} bodies, "
+                f"{len(region.people)} people."
+            )
+        )
+        self.stdout.write(f"Demo log-ins (password: {password}):")
+        for username, name, description in region.logins:
+            self.stdout.write(f"  {username:<15} {name:<28} {description}")

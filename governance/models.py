@@ -1,0 +1,451 @@
+from __future__ import annotations
+
+import datetime
+
+from dateutil import rrule
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.periods import active_on_q, overlap_q
+from municipalities.models import Municipality, Office, Person, Portfolio, RegionalOrganisation, today
+
+
+class Cooperation(models.Model):
+    """A regional cooperation (a safety region, a covenant, a sub-region) in which municipalities participate."""
+
+    class Kind(models.TextChoices):
+        SAFETY_REGION = "safety_region", _("safety region")
+        COVENANT = "covenant", _("covenant")
+        SUBREGION = "subregion", _("sub-region")
+
+    class WithdrawalRule(models.TextChoices):
+        # Zuid-Kennemerland covenant: notice in year Y takes effect on 1 January
+        # of Y+1; financial obligations run to the end of Y+1.
+        NEXT_YEAR = "next_year", _("leave on 1 January after the notice; obligations until the end of that year")
+        # Leave the day after the notice; obligations until the end of the notice year.
+        IMMEDIATE = "immediate", _("leave the day after the notice; obligations until the end of the notice year")
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    abbreviation = models.CharField(_("abbreviation"), max_length=20, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        RegionalOrganisation,
+        verbose_name=_("regional organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cooperations",
+        help_text=_("The organisation under public law that carries the cooperation, if any."),
+    )
+    withdrawal_rule = models.CharField(
+        _("withdrawal rule"), max_length=20, choices=WithdrawalRule.choices, default=WithdrawalRule.NEXT_YEAR
+    )
+    starts_on = models.DateField(_("in force from"), null=True, blank=True)
+    evaluation_after_years = models.PositiveSmallIntegerField(
+        _("evaluation after (years)"), null=True, blank=True, help_text=_("The covenant is evaluated after this.")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("cooperation")
+        verbose_name_plural = _("cooperations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def participants_on(self, on: datetime.date | None = None) -> models.QuerySet[Municipality]:
+        """The municipalities that participate on that day (today by default)."""
+        active = self.participations.active_on(on or today())
+        return Municipality.objects.filter(pk__in=active.values("municipality"))
+
+    def withdrawal_dates(self, notice_on: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """For a notice given on that day: the first day outside the cooperation,
+        and the last day of the financial obligations."""
+        if self.withdrawal_rule == self.WithdrawalRule.IMMEDIATE:
+            return notice_on + datetime.timedelta(days=1), datetime.date(notice_on.year, 12, 31)
+        return datetime.date(notice_on.year + 1, 1, 1), datetime.date(notice_on.year + 1, 12, 31)
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def active_on(self, on: datetime.date) -> ParticipationQuerySet:
+        return self.filter(active_on_q(on, start="joined_on", end="leaves_on", end_inclusive=False))
+
+
+class Participation(models.Model):
+    """A municipality's participation in a cooperation, from joining to the day its notice takes effect."""
+
+    cooperation = models.ForeignKey(
+        Cooperation, verbose_name=_("cooperation"), on_delete=models.CASCADE, related_name="participations"
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="participations"
+    )
+    joined_on = models.DateField(_("joined on"))
+    notice_given_on = models.DateField(
+        _("notice given on"), null=True, blank=True, help_text=_("The date of the written notice to leave.")
+    )
+    # Both computed from the notice by the cooperation's withdrawal rule, never typed.
+    leaves_on = models.DateField(
+        _("leave takes effect on"), null=True, blank=True, editable=False, help_text=_("First day outside.")
+    )
+    obligations_until = models.DateField(_("financial obligations until"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cooperation__name", "municipality__name", "joined_on"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperation", "municipality", "joined_on"],
+                name="participation_unique_start",
+                violation_error_message=_("This municipality already joins this cooperation on that date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(notice_given_on__isnull=True) | Q(notice_given_on__gte=models.F("joined_on")),
+                name="participation_notice_after_joining",
+                violation_error_message=_("Notice cannot be given before joining."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} in {self.cooperation}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.compute_withdrawal()
+        super().save(*args, **kwargs)
+
+    def compute_withdrawal(self) -> None:
+        if self.notice_given_on and self.cooperation_id:
+            self.leaves_on, self.obligations_until = self.cooperation.withdrawal_dates(self.notice_given_on)
+        else:
+            self.leaves_on = self.obligations_until = None
+
+    def is_active(self, on: datetime.date | None = None) -> bool:
+        on = on or today()
+        return self.joined_on <= on and (self.leaves_on is None or on < self.leaves_on)
+
+    def clean(self) -> None:
+        if not (self.joined_on and self.cooperation_id and self.municipality_id):
+            return
+        if self.notice_given_on and self.notice_given_on < self.joined_on:
+            raise ValidationError({"notice_given_on": _("Notice cannot be given before the joining date.")})
+        self.compute_withdrawal()
+        overlapping = (
+            Participation.objects.filter(cooperation_id=self.cooperation_id, municipality_id=self.municipality_id)
+            .exclude(pk=self.pk)
+            .filter(overlap_q(self.joined_on, self.leaves_on, start="joined_on", end="leaves_on", end_inclusive=False))
+            .first()
+        )
+        if overlapping:
+            raise ValidationError(overlapping.overlap_message())
+
+    def overlap_message(self) -> str:
+        names = {
+            "municipality": self.municipality,
+            "cooperation": self.cooperation,
+            "start": date_format(self.joined_on),
+        }
+        if self.leaves_on:
+            names["end"] = date_format(self.leaves_on)
+            return (
+                _(
+                    "%(municipality)s already participates in %(cooperation)s from %(start)s until %(end)s; "
+                    "participations may not overlap."
+                )
+                % names
+            )
+        return (
+            _(
+                "%(municipality)s already participates in %(cooperation)s from %(start)s; "
+                "participations may not overlap. Record the notice on that participation first."
+            )
+            % names
+        )
+
+
+class ConsultationBody(models.Model):
+    """A consultation body (overleg) of a cooperation, with its members, its cadence and the body it prepares."""
+
+    class Kind(models.TextChoices):
+        ADMINISTRATIVE_COORDINATION = "administrative_coordination", _("administrative coordination meeting")
+        SECRETARIES = "secretaries", _("secretaries' meeting")
+        PORTFOLIO_HOLDERS = "portfolio_holders", _("portfolio-holder meeting")
+        REGIONAL_AGENDA_COMMITTEE = "regional_agenda_committee", _("regional agenda committee")
+        COORDINATION = "coordination", _("coordination meeting")
+        JOINT_COUNCIL = "joint_council", _("joint council meeting")
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", _("every week")
+        FORTNIGHTLY = "fortnightly", _("every two weeks")
+        MONTHLY = "monthly", _("every month")
+        SIX_WEEKLY = "six_weekly", _("every six weeks")
+        QUARTERLY = "quarterly", _("every quarter")
+        TWICE_A_YEAR = "twice_a_year", _("twice a year")
+        AD_HOC = "ad_hoc", _("when needed")
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+
+    class WeekOfMonth(models.IntegerChoices):
+        FIRST = 1, _("first")
+        SECOND = 2, _("second")
+        THIRD = 3, _("third")
+        FOURTH = 4, _("fourth")
+        LAST = -1, _("last")
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    abbreviation = models.CharField(_("abbreviation"), max_length=20, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    cooperation = models.ForeignKey(
+        Cooperation, verbose_name=_("cooperation"), on_delete=models.PROTECT, related_name="bodies"
+    )
+    policy_area = models.ForeignKey(
+        Portfolio,
+        verbose_name=_("policy area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bodies",
+        help_text=_("Required for a portfolio-holder meeting."),
+    )
+    prepares = models.ForeignKey(
+        "self",
+        verbose_name=_("prepares"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="prepared_by",
+        help_text=_("The body whose meetings this body prepares."),
+    )
+    frequency = models.CharField(_("usual cadence"), max_length=20, choices=Frequency.choices, default=Frequency.AD_HOC)
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices, null=True, blank=True)
+    week_of_month = models.SmallIntegerField(
+        _("week of the month"),
+        choices=WeekOfMonth.choices,
+        null=True,
+        blank=True,
+        help_text=_("For a monthly cadence: e.g. the first Tuesday."),
+    )
+    usual_start_time = models.TimeField(_("usual start time"), null=True, blank=True)
+    usual_location = models.CharField(_("usual location"), max_length=200, blank=True)
+    agenda_deadline_days = models.PositiveSmallIntegerField(
+        _("agenda closes (days before)"), default=10, help_text=_("Days before a meeting that its agenda closes.")
+    )
+    documents_deadline_days = models.PositiveSmallIntegerField(
+        _("documents due (days before)"), default=7, help_text=_("Days before a meeting that documents are due.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cooperation__name", "name"]
+        verbose_name = _("consultation body")
+        verbose_name_plural = _("consultation bodies")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(prepares=models.F("pk")),
+                name="body_does_not_prepare_itself",
+                violation_error_message=_("A body cannot prepare itself."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def members_on(self, on: datetime.date | None = None) -> models.QuerySet[Membership]:
+        """The memberships of this body that run on that day (today by default)."""
+        return self.memberships.current(on).select_related("person", "on_behalf_of")
+
+    def covered_municipalities(self, on: datetime.date | None = None) -> models.QuerySet[Municipality]:
+        return self.cooperation.participants_on(on)
+
+    def aldermen_for_policy_area(self, on: datetime.date | None = None) -> models.QuerySet[Office]:
+        """The aldermen who hold this body's policy area in its municipalities on that day."""
+        if self.policy_area_id is None:
+            return Office.objects.none()
+        return Office.objects.aldermen_holding(self.policy_area, self.covered_municipalities(on), on)
+
+    def cadence_rule(self, starts: datetime.datetime) -> rrule.rrule | None:
+        """The recurrence of the usual cadence from `starts`, or None when the body meets when needed."""
+        if self.frequency == self.Frequency.AD_HOC or self.weekday is None:
+            return None
+        byweekday = rrule.weekday(self.weekday)
+        if self.frequency == self.Frequency.MONTHLY:
+            week = self.week_of_month or 1
+            return rrule.rrule(rrule.MONTHLY, dtstart=starts, byweekday=byweekday(week))
+        intervals = {
+            self.Frequency.WEEKLY: (rrule.WEEKLY, 1),
+            self.Frequency.FORTNIGHTLY: (rrule.WEEKLY, 2),
+            self.Frequency.SIX_WEEKLY: (rrule.WEEKLY, 6),
+            self.Frequency.QUARTERLY: (rrule.MONTHLY, 3),
+            self.Frequency.TWICE_A_YEAR: (rrule.MONTHLY, 6),
+        }
+        freq, interval = intervals[self.frequency]
+        if freq == rrule.MONTHLY:
+            byweekday = byweekday(self.week_of_month or 1)
+        return rrule.rrule(freq, interval=interval, dtstart=starts, byweekday=byweekday)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind == self.Kind.PORTFOLIO_HOLDERS and not self.policy_area_id:
+            errors["policy_area"] = _("A portfolio-holder meeting needs its policy area.")
+        if self.frequency not in (self.Frequency.AD_HOC, "") and self.weekday is None:
+            errors["weekday"] = _("Choose the weekday of the usual cadence, or choose 'when needed'.")
+        if self.prepares_id:
+            if self.pk and self.prepares_id == self.pk:
+                errors["prepares"] = _("A body cannot prepare itself.")
+            elif self.pk and self._prepares_chain_returns():
+                errors["prepares"] = _("This would make the bodies prepare each other in a circle.")
+        if self.documents_deadline_days > self.agenda_deadline_days:
+            errors["documents_deadline_days"] = _(
+                "Documents are due after the agenda closes: choose at most %(days)s days before the meeting."
+            ) % {"days": self.agenda_deadline_days}
+        if errors:
+            raise ValidationError(errors)
+
+    def _prepares_chain_returns(self) -> bool:
+        seen = {self.pk}
+        body = self.prepares
+        while body is not None:
+            if body.pk in seen:
+                return True
+            seen.add(body.pk)
+            body = body.prepares
+        return False
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None) -> MembershipQuerySet:
+        return self.filter(active_on_q(on or today()))
+
+
+class Membership(models.Model):
+    """A person's seat in a consultation body for a period, usually on behalf of a municipality."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("chair")
+        MEMBER = "member", _("member")
+        ADVISORY_MEMBER = "advisory_member", _("advisory member")
+        SECRETARY = "secretary", _("secretary")
+
+    body = models.ForeignKey(
+        ConsultationBody, verbose_name=_("consultation body"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    on_behalf_of = models.ForeignKey(
+        Municipality,
+        verbose_name=_("on behalf of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    starts_on = models.DateField(_("start date"))
+    ends_on = models.DateField(_("end date"), null=True, blank=True, help_text=_("Last day; empty if open."))
+
+    history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["body__name", "role", "person__surname"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="membership_ends_after_start",
+                violation_error_message=_("A membership cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()}, {self.body})"
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The end date lies before the start date.")})
+        if not (self.starts_on and self.body_id):
+            return
+        if self.on_behalf_of_id and not self._municipality_participates_throughout():
+            raise ValidationError(
+                {
+                    "on_behalf_of": _(
+                        "%(municipality)s does not participate in %(cooperation)s for the whole period of "
+                        "this membership. Choose a participating municipality or shorten the period."
+                    )
+                    % {"municipality": self.on_behalf_of, "cooperation": self.body.cooperation}
+                }
+            )
+        if self.role == self.Role.CHAIR and self.person_id:
+            other_chairs = Membership.objects.filter(body_id=self.body_id, role=self.Role.CHAIR).exclude(pk=self.pk)
+            other = other_chairs.filter(overlap_q(self.starts_on, self.ends_on)).select_related("person").first()
+            if other:
+                raise ValidationError(
+                    {"role": _("%(person)s already chairs this body in this period.") % {"person": other.person}}
+                )
+
+    def _municipality_participates_throughout(self) -> bool:
+        covering = Participation.objects.filter(
+            cooperation_id=self.body.cooperation_id, municipality_id=self.on_behalf_of_id, joined_on__lte=self.starts_on
+        )
+        if self.ends_on is None:
+            covering = covering.filter(leaves_on__isnull=True)
+        else:
+            covering = covering.filter(Q(leaves_on__isnull=True) | Q(leaves_on__gt=self.ends_on))
+        return covering.exists()
+
+
+class RegionalTask(models.Model):
+    """A regional main task (regionale hoofdopgave) of a cooperation, led by one body."""
+
+    cooperation = models.ForeignKey(
+        Cooperation, verbose_name=_("cooperation"), on_delete=models.PROTECT, related_name="regional_tasks"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    lead_body = models.ForeignKey(
+        ConsultationBody,
+        verbose_name=_("lead body"),
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
+    )
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cooperation__name", "position", "name"]
+        verbose_name = _("regional main task")
+        verbose_name_plural = _("regional main tasks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperation", "name"],
+                name="regional_task_unique_name",
+                violation_error_message=_("This cooperation already has a main task with this name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.lead_body_id and self.cooperation_id and self.lead_body.cooperation_id != self.cooperation_id:
+            raise ValidationError({"lead_body": _("The lead body must belong to the same cooperation.")})

@@ -113,6 +113,19 @@ class _Names:
         return given, prefix, surname
 
 
+def _upsert(model, defaults: dict | None = None, **lookup):
+    """Like update_or_create, but saves only what differs, so a second run
+    writes no history rows."""
+    defaults = defaults or {}
+    obj, created = model.objects.get_or_create(**lookup, defaults=defaults)
+    changed = [name for name, value in defaults.items() if getattr(obj, name) != value]
+    if not created and changed:
+        for name in changed:
+            setattr(obj, name, defaults[name])
+        obj.save()
+    return obj
+
+
 def _email(given: str, prefix: str, surname: str, domain: str) -> str:
     local = ".".join(part for part in (given, prefix.replace(" ", ""), surname) if part).lower()
     return f"{local}@{domain}.example"
@@ -125,7 +138,8 @@ def load(password: str) -> DemoRegion:
 
     def person(key: str, domain: str) -> Person:
         given, prefix, surname = names.next()
-        obj, _ = Person.objects.update_or_create(
+        obj = _upsert(
+            Person,
             email=_email(given, prefix, surname, domain),
             defaults={"given_name": given, "surname_prefix": prefix, "surname": surname},
         )
@@ -133,19 +147,18 @@ def load(password: str) -> DemoRegion:
         return obj
 
     def office(holder: Person, role: str, starts_on: datetime.date, ends_on=None, portfolios=(), **where) -> Office:
-        obj, _ = Office.objects.update_or_create(
-            person=holder, role=role, starts_on=starts_on, **where, defaults={"ends_on": ends_on}
-        )
-        obj.portfolios.set([region.portfolios[name] for name in portfolios])
+        obj = _upsert(Office, person=holder, role=role, starts_on=starts_on, **where, defaults={"ends_on": ends_on})
+        wanted = {region.portfolios[name] for name in portfolios}
+        if set(obj.portfolios.all()) != wanted:
+            obj.portfolios.set(wanted)
         return obj
 
     for name, code, website in MUNICIPALITIES:
-        region.municipalities[name], _ = Municipality.objects.update_or_create(
-            cbs_code=code, defaults={"name": name, "website": website}
-        )
+        region.municipalities[name] = _upsert(Municipality, cbs_code=code, defaults={"name": name, "website": website})
     for name in PORTFOLIOS:
         region.portfolios[name], _ = Portfolio.objects.get_or_create(name=name)
-    vrk, _ = RegionalOrganisation.objects.update_or_create(
+    vrk = _upsert(
+        RegionalOrganisation,
         name="Veiligheidsregio Kennemerland",
         defaults={"abbreviation": "VRK", "website": "https://www.vrk.nl"},
     )
@@ -157,7 +170,8 @@ def load(password: str) -> DemoRegion:
         ("IJmond", "IJmond", Cooperation.Kind.SUBREGION, None, D(2018, 1, 1), None, IJMOND),
     ]  # fmt: skip
     for name, abbreviation, kind, organisation, starts_on, evaluation, members in cooperations:
-        cooperation, _ = Cooperation.objects.update_or_create(
+        cooperation = _upsert(
+            Cooperation,
             name=name,
             defaults={
                 "abbreviation": abbreviation,
@@ -234,14 +248,14 @@ def load(password: str) -> DemoRegion:
 
 
 def _body(region: DemoRegion, key: str, **fields) -> ConsultationBody:
-    body, _ = ConsultationBody.objects.update_or_create(name=fields.pop("name"), defaults=fields)
+    body = _upsert(ConsultationBody, name=fields.pop("name"), defaults=fields)
     region.bodies[key] = body
     return body
 
 
 def _seat(body: ConsultationBody, holder: Person, role: str, starts_on: datetime.date, on_behalf_of=None) -> None:
-    Membership.objects.update_or_create(
-        body=body, person=holder, role=role, starts_on=starts_on, defaults={"on_behalf_of": on_behalf_of}
+    _upsert(
+        Membership, body=body, person=holder, role=role, starts_on=starts_on, defaults={"on_behalf_of": on_behalf_of}
     )
 
 
@@ -305,9 +319,7 @@ def _load_bodies(region: DemoRegion) -> None:
             role = Role.CHAIR if name == chair_municipality else Role.MEMBER
             _seat(pho, alderman, role, COUNCIL_TERM_FROM, municipalities[name])
         _seat(pho, people[f"{chair_municipality}:project_leader"], Role.SECRETARY, COUNCIL_TERM_FROM)
-        RegionalTask.objects.update_or_create(
-            cooperation=zk, name=task_name, defaults={"lead_body": pho, "position": index + 1}
-        )
+        _upsert(RegionalTask, cooperation=zk, name=task_name, defaults={"lead_body": pho, "position": index + 1})
 
     committee = _body(
         region,

@@ -286,10 +286,8 @@ class ConsultationBody(models.Model):
         if self.frequency == self.Frequency.AD_HOC or self.weekday is None:
             return None
         byweekday = rrule.weekday(self.weekday)
-        if self.frequency == self.Frequency.MONTHLY:
-            week = self.week_of_month or 1
-            return rrule.rrule(rrule.MONTHLY, dtstart=starts, byweekday=byweekday(week))
         intervals = {
+            self.Frequency.MONTHLY: (rrule.MONTHLY, 1),
             self.Frequency.WEEKLY: (rrule.WEEKLY, 1),
             self.Frequency.FORTNIGHTLY: (rrule.WEEKLY, 2),
             self.Frequency.SIX_WEEKLY: (rrule.WEEKLY, 6),
@@ -298,8 +296,10 @@ class ConsultationBody(models.Model):
         }
         freq, interval = intervals[self.frequency]
         if freq == rrule.MONTHLY:
-            byweekday = byweekday(self.week_of_month or 1)
-        return rrule.rrule(freq, interval=interval, dtstart=starts, byweekday=byweekday)
+            return rrule.rrule(freq, interval=interval, dtstart=starts, byweekday=byweekday(self.week_of_month or 1))
+        # Count the weeks from the first meeting day, not from the week `starts` falls in.
+        first = starts + datetime.timedelta(days=(self.weekday - starts.weekday()) % 7)
+        return rrule.rrule(freq, interval=interval, dtstart=first, byweekday=byweekday)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from governance.models import ConsultationBody, Cooperation, Membership, Participation, RegionalTask
 from municipalities.admin import CurrentFilter
+from municipalities.models import today
 
 
 class ParticipationFormSet(BaseInlineFormSet):
@@ -62,8 +63,6 @@ class ParticipationStatusFilter(admin.SimpleListFilter):
         return [("active", _("participates today")), ("leaving", _("notice given")), ("left", _("has left"))]
 
     def queryset(self, request, queryset):
-        from municipalities.models import today
-
         on = today()
         if self.value() == "active":
             return queryset.active_on(on)

@@ -30,7 +30,7 @@ class Cooperation(models.Model):
         IMMEDIATE = "immediate", _("leave the day after the notice; obligations until the end of the notice year")
 
     name = models.CharField(_("name"), max_length=150, unique=True)
-    abbreviation = models.CharField(_("abbreviation"), max_length=20, blank=True)
+    abbreviation = models.CharField(_("abbreviation"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     organisation = models.ForeignKey(
         RegionalOrganisation,
@@ -209,7 +209,7 @@ class ConsultationBody(models.Model):
         LAST = -1, _("last")
 
     name = models.CharField(_("name"), max_length=150, unique=True)
-    abbreviation = models.CharField(_("abbreviation"), max_length=20, blank=True)
+    abbreviation = models.CharField(_("abbreviation"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     cooperation = models.ForeignKey(
         Cooperation, verbose_name=_("cooperation"), on_delete=models.PROTECT, related_name="bodies"

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from municipalities.models import Municipality, Office, Person, Portfolio, RegionalOrganisation
+from municipalities.forms import OfficeForm
+from municipalities.models import Municipality, Office, Person, Portfolio, RegionalOrganisation, today
 
 
 class CurrentFilter(admin.SimpleListFilter):
@@ -15,8 +16,6 @@ class CurrentFilter(admin.SimpleListFilter):
         return [("current", _("current")), ("ended", _("ended")), ("future", _("not yet started"))]
 
     def queryset(self, request, queryset):
-        from municipalities.models import today
-
         on = today()
         if self.value() == "current":
             return queryset.current(on)
@@ -47,6 +46,7 @@ class PortfolioAdmin(SimpleHistoryAdmin):
 
 class OfficeInline(admin.TabularInline):
     model = Office
+    form = OfficeForm
     extra = 0
     fields = ["role", "municipality", "organisation", "portfolios", "starts_on", "ends_on"]
     autocomplete_fields = ["municipality", "organisation", "portfolios"]
@@ -76,6 +76,7 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 @admin.register(Office)
 class OfficeAdmin(SimpleHistoryAdmin):
+    form = OfficeForm
     list_display = ["person", "role", "holder_name", "portfolio_names", "starts_on", "ends_on"]
     list_select_related = ["person", "municipality", "organisation"]
     list_filter = [CurrentFilter, "role", "municipality", "organisation", "portfolios"]

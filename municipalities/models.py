@@ -57,7 +57,7 @@ class RegionalOrganisation(models.Model):
     """A regional organisation under public law, such as a safety region, where people can hold office."""
 
     name = models.CharField(_("name"), max_length=150, unique=True)
-    abbreviation = models.CharField(_("abbreviation"), max_length=20, blank=True)
+    abbreviation = models.CharField(_("abbreviation"), max_length=30, blank=True)
     website = models.URLField(_("website"), blank=True)
 
     history = HistoricalRecords()

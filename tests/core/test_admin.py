@@ -224,3 +224,23 @@ def test_participation_dates_are_computed_not_typed(coordinator, client_for):
     assert participation.leaves_on == D(2025, 1, 1)
     assert participation.obligations_until == D(2025, 12, 31)
     assert participation.history.first().history_user == coordinator
+
+
+def test_portfolios_only_for_aldermen_in_the_office_form(coordinator, client_for):
+    person, municipality = factories.PersonFactory(), factories.MunicipalityFactory()
+    housing = factories.PortfolioFactory(name="Wonen")
+    data = {
+        "person": person.pk,
+        "role": "mayor",
+        "municipality": municipality.pk,
+        "portfolios": [housing.pk],
+        "starts_on": "01-05-2024",
+    }
+    client = client_for(coordinator)
+    response = client.post(reverse("admin:municipalities_office_add"), data)
+    assert response.status_code == 200
+    assert "Alleen een wethouder heeft portefeuilles" in response.content.decode()
+    assert not Office.objects.filter(person=person).exists()
+    response = client.post(reverse("admin:municipalities_office_add"), data | {"role": "alderman"})
+    assert response.status_code == 302
+    assert list(Office.objects.get(person=person).portfolios.all()) == [housing]

@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.backends import is_regional_coordinator
@@ -34,5 +36,6 @@ class PortalAdminSite(admin.AdminSite):
 
         return guarded
 
+    @method_decorator(login_not_required)
     def login(self, request, extra_context=None):
         return redirect_to_login(request.GET.get("next") or reverse("admin:index", current_app=self.name))

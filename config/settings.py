@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every page needs a log-in unless its view says otherwise.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -86,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "municipalities.context_processors.roles",
+                "meetings.context_processors.navigation",
             ],
         },
     },
@@ -156,6 +160,7 @@ STATICFILES_DIRS = [
     ("nlds/voorbeeld", BASE_DIR / "node_modules/@nl-design-system-unstable/voorbeeld-design-tokens/dist"),
     ("fonts/noto-sans", BASE_DIR / "node_modules/@fontsource/noto-sans"),
     ("fonts/noto-serif", BASE_DIR / "node_modules/@fontsource/noto-serif"),
+    ("js/sortablejs", BASE_DIR / "node_modules/sortablejs"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -169,6 +174,7 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
+MAX_UPLOAD_MEGABYTES = env.int("MAX_UPLOAD_MEGABYTES", default=25)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -195,6 +201,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Defaults; django-celery-beat copies them into the database, where the
+# coordinator can change them. Nothing runs between 02:00 and 03:00 (DST).
+CELERY_BEAT_SCHEDULE = {
+    "sync-body-access": {"task": "governance.tasks.sync_access", "schedule": crontab(hour=3, minute=15)},
+}
 
 # Security. Production defaults are strict; a laptop with DEBUG on is exempt.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None

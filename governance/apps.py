@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class GovernanceConfig(AppConfig):
     name = "governance"
     verbose_name = _("Regional cooperation")
+
+    def ready(self) -> None:
+        from governance import signals  # noqa: F401

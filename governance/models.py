@@ -257,6 +257,13 @@ class ConsultationBody(models.Model):
         ordering = ["cooperation__name", "name"]
         verbose_name = _("consultation body")
         verbose_name_plural = _("consultation bodies")
+        # Object permissions (django-guardian), granted per body to groups
+        # derived from memberships; see governance/access.py.
+        permissions = [
+            ("prepare_meetings", _("Can prepare the meetings and agendas of the body")),
+            ("view_meetings", _("Can see the meetings and agendas of the body")),
+            ("view_confidential_items", _("Can see the confidential agenda items of the body")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(prepares=models.F("pk")),

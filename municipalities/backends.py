@@ -24,12 +24,11 @@ def is_regional_coordinator(user) -> bool:
 
 
 class OfficeRoleBackend(BaseBackend):
-    """Gives a current regional coordinator the model permissions of the portal's
-    own apps. Object permissions are django-guardian's business."""
+    """Gives a current regional coordinator every permission in the portal's own
+    apps, on the models and on each object. Everyone else's object permissions
+    are django-guardian's business."""
 
     def has_perm(self, user_obj, perm: str, obj=None) -> bool:
-        if obj is not None:
-            return False
         granted = perm.partition(".")[0] in COORDINATOR_APPS or perm in COORDINATOR_EXTRA_PERMISSIONS
         return granted and is_regional_coordinator(user_obj)
 

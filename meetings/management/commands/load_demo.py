@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from governance import demo
+from meetings.demo import load_meetings
 
 
 class Command(BaseCommand):
@@ -28,11 +29,12 @@ class Command(BaseCommand):
                 "Use --allow-without-debug only on a demo server."
             )
         region = demo.load(password)
+        load_meetings(region)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo region loaded: {len(region.municipalities)} municipalities, "
                 f"{len(region.cooperations)} cooperations, {len(region.bodies)} bodies, "
-                f"{len(region.people)} people."
+                f"{len(region.people)} people, and the next meetings of each body."
             )
         )
         self.stdout.write(f"Demo log-ins (password: {password}):")

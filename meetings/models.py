@@ -1,0 +1,718 @@
+from __future__ import annotations
+
+import datetime
+import hashlib
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from governance.models import ConsultationBody
+from municipalities.models import Municipality, Person, Portfolio
+
+
+class TransitionNotAllowed(Exception):
+    """A workflow step that the current status does not allow; views answer 409."""
+
+
+class StaleAgenda(Exception):
+    """Someone else changed the agenda since this page was loaded; views answer 409."""
+
+
+class Purpose(models.TextChoices):
+    INFORMATION = "information", _("for information")
+    DISCUSSION = "discussion", _("for discussion")
+    REGIONAL_POSITION = "regional_position", _("for a regional position")
+    CONSENT = "consent", _("for the consent of each college")
+
+
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self, now: datetime.datetime | None = None) -> MeetingQuerySet:
+        return self.filter(starts_at__gte=now or timezone.now()).order_by("starts_at")
+
+    def past(self, now: datetime.datetime | None = None) -> MeetingQuerySet:
+        return self.filter(starts_at__lt=now or timezone.now()).order_by("-starts_at")
+
+    def open_for_items(self, now: datetime.datetime | None = None) -> MeetingQuerySet:
+        """Planned meetings still to come, whose agenda is not yet published."""
+        return self.upcoming(now).filter(status=Meeting.Status.PLANNED)
+
+
+class Meeting(models.Model):
+    """A meeting (vergadering) of a consultation body, with its agenda."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        PUBLISHED = "published", _("agenda published")
+        HELD = "held", _("held")
+        MINUTES_ADOPTED = "minutes_adopted", _("minutes adopted")
+        CANCELLED = "cancelled", _("cancelled")
+
+    TRANSITIONS = {
+        Status.PLANNED: {Status.PUBLISHED, Status.CANCELLED},
+        Status.PUBLISHED: {Status.HELD, Status.CANCELLED},
+        Status.HELD: {Status.MINUTES_ADOPTED},
+        Status.MINUTES_ADOPTED: set(),
+        Status.CANCELLED: set(),
+    }
+    # The agenda can change in these states; once published, only by addendum.
+    AGENDA_OPEN = {Status.PLANNED, Status.PUBLISHED}
+
+    body = models.ForeignKey(
+        ConsultationBody, verbose_name=_("consultation body"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    online_url = models.URLField(_("online meeting link"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    agenda_deadline = models.DateTimeField(_("agenda closes"))
+    documents_deadline = models.DateTimeField(_("documents due"))
+    agenda_version = models.PositiveIntegerField(default=0, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["agenda_version"])
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+                violation_error_message=_("A meeting ends after it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.starts_at)
+        return f"{self.body} {local:%d-%m-%Y %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        creating = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if creating:
+                self._add_fixed_items()
+
+    @classmethod
+    def for_body(cls, body: ConsultationBody, starts_at: datetime.datetime, **fields) -> Meeting:
+        """A new meeting with the body's usual location and deadlines (not yet saved)."""
+        fields.setdefault("location", body.usual_location)
+        return cls(
+            body=body,
+            starts_at=starts_at,
+            agenda_deadline=starts_at - datetime.timedelta(days=body.agenda_deadline_days),
+            documents_deadline=starts_at - datetime.timedelta(days=body.documents_deadline_days),
+            **fields,
+        )
+
+    def clean(self) -> None:
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The meeting must end after it starts.")
+        if self.starts_at and self.agenda_deadline and self.agenda_deadline > self.starts_at:
+            errors["agenda_deadline"] = _("The agenda must close before the meeting starts.")
+        if self.starts_at and self.documents_deadline and self.documents_deadline > self.starts_at:
+            errors["documents_deadline"] = _("Documents must be due before the meeting starts.")
+        if errors:
+            raise ValidationError(errors)
+
+    def _add_fixed_items(self) -> None:
+        kinds = [*AgendaItem.OPENING_KINDS, *AgendaItem.CLOSING_KINDS]
+        AgendaItem.objects.bulk_create(
+            AgendaItem(meeting=self, kind=kind, title=str(AgendaItem.FIXED_TITLES[kind]), position=position)
+            for position, kind in enumerate(kinds, start=1)
+        )
+
+    # Status transitions.
+
+    def _transition(self, to: str, *, by, **fields) -> None:
+        if to not in self.TRANSITIONS[self.status]:
+            raise TransitionNotAllowed(
+                _("A meeting that is %(status)s cannot become %(to)s.")
+                % {"status": self.get_status_display(), "to": self.Status(to).label}
+            )
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.status = to
+        self._change_reason = str(self.Status(to).label)
+        self.save()
+
+    def publish(self, *, by) -> None:
+        from meetings.tasks import render_agenda_pdf
+
+        with transaction.atomic():
+            self._transition(self.Status.PUBLISHED, by=by, published_at=timezone.now(), published_by=by)
+            render_agenda_pdf.delay_on_commit(self.pk)
+
+    def cancel(self, *, by, reason: str) -> None:
+        if not reason.strip():
+            raise ValidationError({"cancellation_reason": _("Give the reason for cancelling.")})
+        self._transition(self.Status.CANCELLED, by=by, cancellation_reason=reason.strip())
+
+    def mark_held(self, *, by) -> None:
+        self._transition(self.Status.HELD, by=by)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status != self.Status.PLANNED
+
+    @property
+    def agenda_is_open(self) -> bool:
+        return self.status in self.AGENDA_OPEN
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    # Agenda changes. Each one locks the meeting row, checks the version the
+    # editor saw, records an addendum once the agenda is published, keeps the
+    # positions a gap-free sequence and bumps the version.
+
+    @transaction.atomic
+    def change_agenda(self, *, version: int | None, by, reason: str = "") -> Meeting:
+        """Locks the meeting for one agenda change and returns the locked row.
+
+        `version=None` is for steps that do not come from an agenda form (a
+        routed submission), which never conflict."""
+        locked = Meeting.objects.select_for_update().get(pk=self.pk)
+        if not locked.agenda_is_open:
+            raise TransitionNotAllowed(
+                _("The agenda of a meeting that is %(status)s can no longer change.")
+                % {"status": locked.get_status_display()}
+            )
+        if version is not None and version != locked.agenda_version:
+            raise StaleAgenda(
+                _(
+                    "Someone else changed this agenda while you were working on it. "
+                    "Your change was not saved; the page now shows the latest agenda."
+                )
+            )
+        if locked.is_published and not reason.strip():
+            raise ValidationError(
+                {"reason": _("The agenda is published: give the reason for this change (the addendum).")}
+            )
+        return locked
+
+    def _finish_change(self, locked: Meeting, item: AgendaItem | None, change: str, by, reason: str) -> None:
+        from meetings.tasks import render_agenda_pdf
+
+        locked.renumber()
+        if locked.is_published:
+            Addendum.objects.create(meeting=locked, item=item, change=change, reason=reason.strip(), made_by=by)
+            render_agenda_pdf.delay_on_commit(locked.pk)
+        locked.agenda_version += 1
+        locked.save(update_fields=["agenda_version"])
+        self.agenda_version = locked.agenda_version
+
+    def add_item(self, *, version: int | None, by, reason: str = "", **fields) -> AgendaItem:
+        with transaction.atomic():
+            locked = self.change_agenda(version=version, by=by, reason=reason)
+            closing = locked.items.filter(kind__in=AgendaItem.CLOSING_KINDS).order_by("position").first()
+            position = closing.position if closing else locked.items.count() + 1
+            for later in locked.items.filter(position__gte=position).order_by("-position"):
+                later.position += 1
+                later.save(update_fields=["position"])
+            item = AgendaItem(meeting=locked, position=position, is_addendum=locked.is_published, **fields)
+            item.full_clean()
+            item.save()
+            self._finish_change(locked, item, Addendum.Change.ADDED, by, reason)
+        return item
+
+    def update_item(self, item: AgendaItem, *, version: int | None, by, reason: str = "", **fields) -> None:
+        with transaction.atomic():
+            locked = self.change_agenda(version=version, by=by, reason=reason)
+            for name, value in fields.items():
+                setattr(item, name, value)
+            item.full_clean()
+            item.save()
+            self._finish_change(locked, item, Addendum.Change.CHANGED, by, reason)
+
+    def move_item(self, item: AgendaItem, *, to_position: int, version: int | None, by, reason: str = "") -> None:
+        """Moves a regular item to a position among the regular items."""
+        with transaction.atomic():
+            locked = self.change_agenda(version=version, by=by, reason=reason)
+            if item.is_fixed:
+                raise TransitionNotAllowed(_("Fixed items (opening, minutes, closing) keep their place."))
+            regular = list(locked.items.filter(kind=AgendaItem.Kind.REGULAR).order_by("position"))
+            current = next(i for i in regular if i.pk == item.pk)
+            first, last = regular[0].position, regular[-1].position
+            target = min(max(to_position, first), last)
+            if target == current.position:
+                return
+            regular.remove(current)
+            regular.insert(target - first, current)
+            for offset, each in enumerate(regular):
+                if each.position != first + offset:
+                    each.position = first + offset
+                    each.save(update_fields=["position"])
+            self._finish_change(locked, current, Addendum.Change.MOVED, by, reason)
+
+    def remove_item(self, item: AgendaItem, *, version: int | None, by, reason: str = "") -> None:
+        """Before publication an item is deleted; after it, it stays visible as withdrawn."""
+        with transaction.atomic():
+            locked = self.change_agenda(version=version, by=by, reason=reason)
+            if item.is_fixed:
+                raise TransitionNotAllowed(_("Fixed items (opening, minutes, closing) cannot be removed."))
+            if locked.is_published:
+                item.withdrawn = True
+                item.save()
+                self._finish_change(locked, item, Addendum.Change.WITHDRAWN, by, reason)
+            else:
+                if hasattr(item, "submission"):
+                    item.submission.unroute()
+                for document in item.documents.all():
+                    if document.submission_id:
+                        document.item = None
+                        document.save()
+                item.delete()
+                self._finish_change(locked, None, Addendum.Change.WITHDRAWN, by, reason)
+
+    def renumber(self) -> None:
+        """Positions 1..n in the current order, saving only what moved."""
+        for number, item in enumerate(self.items.order_by("position", "pk"), start=1):
+            if item.position != number:
+                item.position = number
+                item.save(update_fields=["position"])
+
+    def invitations(self) -> dict[Person, list[AgendaItem]]:
+        """The aldermen invited for the items in their portfolio, on the meeting date, with those items."""
+        from municipalities.models import Office
+
+        items = [i for i in self.items.all() if i.portfolio_id and not i.withdrawn]
+        if not items:
+            return {}
+        on = timezone.localdate(self.starts_at)
+        offices = (
+            Office.objects.current(on)
+            .filter(
+                role=Office.Role.ALDERMAN,
+                portfolios__in={i.portfolio_id for i in items},
+                municipality__in=self.body.covered_municipalities(on),
+            )
+            .select_related("person", "municipality")
+            .prefetch_related("portfolios")
+            .distinct()
+            .order_by("municipality__name", "person__surname")
+        )
+        invited: dict[Person, list[AgendaItem]] = {}
+        for office in offices:
+            held = {p.pk for p in office.portfolios.all()}
+            person = office.person
+            person.invited_for = office.municipality
+            invited.setdefault(person, []).extend(i for i in items if i.portfolio_id in held)
+        return invited
+
+
+class AgendaItem(models.Model):
+    """An item (agendapunt) on a meeting's agenda; numbered by its position."""
+
+    class Kind(models.TextChoices):
+        OPENING = "opening", _("opening")
+        PREVIOUS_MINUTES = "previous_minutes", _("minutes of the previous meeting")
+        ACTION_LIST = "action_list", _("action list")
+        REGULAR = "regular", _("item")
+        ANY_OTHER_BUSINESS = "any_other_business", _("any other business")
+        CLOSING = "closing", _("closing")
+
+    OPENING_KINDS = [Kind.OPENING, Kind.PREVIOUS_MINUTES, Kind.ACTION_LIST]
+    CLOSING_KINDS = [Kind.ANY_OTHER_BUSINESS, Kind.CLOSING]
+    FIXED_TITLES = {
+        Kind.OPENING: _("Opening and announcements"),
+        Kind.PREVIOUS_MINUTES: _("Minutes of the previous meeting"),
+        Kind.ACTION_LIST: _("Action list"),
+        Kind.ANY_OTHER_BUSINESS: _("Any other business"),
+        Kind.CLOSING: _("Closing"),
+    }
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(_("number"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REGULAR)
+    title = models.CharField(_("title"), max_length=250)
+    explanation = models.TextField(_("explanation"), blank=True)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, blank=True)
+    portfolio = models.ForeignKey(
+        Portfolio,
+        verbose_name=_("policy area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        help_text=_("The aldermen holding this portfolio are invited for this item."),
+    )
+    confidential = models.BooleanField(
+        _("confidential"), default=False, help_text=_("Only members see a confidential item, not advisory members.")
+    )
+    forwarded_from = models.ForeignKey(
+        "self",
+        verbose_name=_("forwarded from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forwarded_to",
+    )
+    is_addendum = models.BooleanField(_("added after publication"), default=False, editable=False)
+    withdrawn = models.BooleanField(_("withdrawn"), default=False, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+    @property
+    def number(self) -> int:
+        return self.position
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.kind != self.Kind.REGULAR
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.REGULAR and not self.purpose:
+            raise ValidationError({"purpose": _("Choose the purpose of the item.")})
+
+    def forward(self, *, to: Meeting, by) -> AgendaItem:
+        """Puts this item, with its documents, on the agenda of a meeting of the body this body prepares."""
+        if self.meeting.body.prepares_id is None or to.body_id != self.meeting.body.prepares_id:
+            raise ValidationError(
+                {"meeting": _("An item can be forwarded only to a meeting of the body this body prepares.")}
+            )
+        if self.forwarded_to.filter(meeting=to).exists():
+            raise ValidationError({"meeting": _("This item is already on the agenda of that meeting.")})
+        with transaction.atomic():
+            copy = to.add_item(
+                version=None,
+                by=by,
+                reason=_("Forwarded from %(meeting)s") % {"meeting": self.meeting} if to.is_published else "",
+                title=self.title,
+                explanation=self.explanation,
+                purpose=self.purpose,
+                portfolio=self.portfolio,
+                confidential=self.confidential,
+                forwarded_from=self,
+            )
+            for document in self.documents.prefetch_related("versions"):
+                document.copy_to(copy)
+        return copy
+
+
+class Addendum(models.Model):
+    """A recorded change to a published agenda, with its reason."""
+
+    class Change(models.TextChoices):
+        ADDED = "added", _("item added")
+        CHANGED = "changed", _("item changed")
+        MOVED = "moved", _("item moved")
+        WITHDRAWN = "withdrawn", _("item withdrawn")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="addenda")
+    item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="addenda")
+    change = models.CharField(_("change"), max_length=20, choices=Change.choices)
+    reason = models.TextField(_("reason"))
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(_("made at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+        verbose_name = _("addendum")
+        verbose_name_plural = _("addenda")
+
+    def __str__(self) -> str:
+        return f"{self.get_change_display()}: {self.reason}"
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def waiting(self) -> SubmissionQuerySet:
+        return self.filter(status=Submission.Status.SUBMITTED)
+
+
+class Submission(models.Model):
+    """A question or proposal submitted for regional consideration, triaged by the coordinator."""
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", _("question")
+        PROPOSAL = "proposal", _("proposal")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("waiting for triage")
+        ANSWERED = "answered", _("answered")
+        ROUTED = "routed", _("on an agenda")
+        RETURNED = "returned", _("sent back")
+
+    TRANSITIONS = {
+        Status.SUBMITTED: {Status.ANSWERED, Status.ROUTED, Status.RETURNED},
+        Status.RETURNED: {Status.SUBMITTED},
+        Status.ROUTED: {Status.SUBMITTED},  # when its item is taken off a draft agenda
+        Status.ANSWERED: set(),
+    }
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PROPOSAL)
+    title = models.CharField(_("title"), max_length=250)
+    explanation = models.TextField(_("explanation"))
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    portfolio = models.ForeignKey(
+        Portfolio,
+        verbose_name=_("policy area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    preferred_meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("preferred meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="preferred_by",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    answer = models.TextField(_("answer"), blank=True)
+    return_reason = models.TextField(_("reason for sending back"), blank=True)
+    agenda_item = models.OneToOneField(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submission",
+    )
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    triaged_at = models.DateTimeField(_("triaged at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def _transition(self, to: str, *, by) -> None:
+        if to not in self.TRANSITIONS[self.status]:
+            raise TransitionNotAllowed(
+                _("A submission that is %(status)s cannot be %(to)s.")
+                % {"status": self.get_status_display(), "to": self.Status(to).label}
+            )
+        self.status = to
+        self.triaged_by, self.triaged_at = by, timezone.now()
+        self._change_reason = str(self.Status(to).label)
+        self.save()
+
+    def answer_directly(self, *, by, answer: str) -> None:
+        if not answer.strip():
+            raise ValidationError({"answer": _("Write the answer.")})
+        self.answer = answer.strip()
+        self._transition(self.Status.ANSWERED, by=by)
+
+    def send_back(self, *, by, reason: str) -> None:
+        if not reason.strip():
+            raise ValidationError({"return_reason": _("Give the reason for sending it back.")})
+        self.return_reason = reason.strip()
+        self._transition(self.Status.RETURNED, by=by)
+
+    def route(self, *, by, meeting: Meeting) -> AgendaItem:
+        """Puts the submission, with its documents, on the agenda of a meeting."""
+        if meeting.status != Meeting.Status.PLANNED:
+            raise ValidationError(
+                {
+                    "meeting": _("Choose a planned meeting; this one is %(status)s.")
+                    % {"status": meeting.get_status_display()}
+                }
+            )
+        if self.Status.ROUTED not in self.TRANSITIONS[self.status]:
+            raise TransitionNotAllowed(
+                _("A submission that is %(status)s cannot be put on an agenda.") % {"status": self.get_status_display()}
+            )
+        with transaction.atomic():
+            item = meeting.add_item(
+                version=None,
+                by=by,
+                title=self.title,
+                explanation=self.explanation,
+                purpose=self.purpose,
+                portfolio=self.portfolio,
+            )
+            self.agenda_item = item
+            self._transition(self.Status.ROUTED, by=by)
+            for document in self.documents.all():
+                document.item = item
+                document.save()
+        return item
+
+    def unroute(self) -> None:
+        self.agenda_item = None
+        self.status = self.Status.SUBMITTED
+        self._change_reason = "taken off the agenda"
+        self.save()
+
+    def resubmit(self, *, by) -> None:
+        if self.status != self.Status.RETURNED:
+            raise TransitionNotAllowed(_("Only a submission that was sent back can be submitted again."))
+        self._transition(self.Status.SUBMITTED, by=by)
+
+
+def document_path(instance: DocumentVersion, filename: str) -> str:
+    """A safe stored name: a random name with the checked extension, never the uploaded name."""
+    return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{PurePosixPath(filename).suffix.lower()}"
+
+
+class Document(models.Model):
+    """A document (stuk) on an agenda item or a submission; its file comes in versions."""
+
+    title = models.CharField(_("title"), max_length=250)
+    item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("submission"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(item__isnull=False) | Q(submission__isnull=False),
+                name="document_belongs_somewhere",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def current(self) -> DocumentVersion | None:
+        versions = list(self.versions.all())
+        return versions[-1] if versions else None
+
+    def add_version(self, upload, *, by, content_type: str) -> DocumentVersion:
+        upload.seek(0)
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        meeting = self.item.meeting if self.item_id else None
+        late = bool(meeting and timezone.now() > meeting.documents_deadline)
+        number = (self.versions.aggregate(models.Max("number"))["number__max"] or 0) + 1
+        return DocumentVersion.objects.create(
+            document=self,
+            number=number,
+            file=upload,
+            original_name=upload.name,
+            content_type=content_type,
+            size=upload.size,
+            sha256=digest.hexdigest(),
+            uploaded_by=by,
+            is_late=late,
+        )
+
+    def copy_to(self, item: AgendaItem) -> Document:
+        """The same document, with all its versions (the same stored files), on another item."""
+        copy = Document.objects.create(title=self.title, item=item)
+        DocumentVersion.objects.bulk_create(
+            DocumentVersion(
+                document=copy,
+                number=v.number,
+                file=v.file.name,
+                original_name=v.original_name,
+                content_type=v.content_type,
+                size=v.size,
+                sha256=v.sha256,
+                uploaded_by_id=v.uploaded_by_id,
+                uploaded_at=v.uploaded_at,
+                is_late=v.is_late,
+            )
+            for v in self.versions.all()
+        )
+        return copy
+
+
+class DocumentVersion(models.Model):
+    """One uploaded file of a document; a replacement adds a version, the old ones stay."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    is_late = models.BooleanField(_("late"), default=False)
+
+    class Meta:
+        ordering = ["document", "number"]
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="document_version_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} (v{self.number})"
+
+
+class AgendaPdf(models.Model):
+    """The rendered agenda of a meeting at one agenda version, with its checksum."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pdfs")
+    agenda_version = models.PositiveIntegerField()
+    file = models.FileField(upload_to="agendas/%Y/", max_length=200)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "-agenda_version"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "agenda_version"], name="agenda_pdf_once_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} (v{self.agenda_version})"

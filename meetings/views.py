@@ -1,0 +1,544 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from governance.models import Participation
+from meetings import access
+from meetings.forms import (
+    AgendaChangeForm,
+    AgendaItemForm,
+    AnswerForm,
+    CancelForm,
+    DocumentForm,
+    ForwardForm,
+    MeetingForm,
+    MeetingSeriesForm,
+    MoveForm,
+    NewVersionForm,
+    RouteForm,
+    SendBackForm,
+    SubmissionForm,
+)
+from meetings.models import (
+    AgendaItem,
+    Document,
+    DocumentVersion,
+    Meeting,
+    StaleAgenda,
+    Submission,
+    TransitionNotAllowed,
+)
+from municipalities.models import Office
+
+CONFLICT = 409
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _agenda_items(meeting: Meeting, user) -> list[AgendaItem]:
+    """The items a person may see, with everything the agenda shows, in a fixed number of queries."""
+    items = meeting.items.select_related("portfolio", "forwarded_from__meeting__body", "submission").prefetch_related(
+        Prefetch("documents", queryset=Document.objects.prefetch_related("versions")),
+        Prefetch("forwarded_to", queryset=AgendaItem.objects.select_related("meeting__body")),
+    )
+    if not access.can_see_confidential(user, meeting.body):
+        items = items.filter(confidential=False)
+    return list(items)
+
+
+# Bodies and meetings.
+
+
+def body_list(request: HttpRequest) -> HttpResponse:
+    bodies = (
+        access.bodies_visible_to(request.user)
+        .select_related("cooperation", "policy_area")
+        .annotate(upcoming=Count("meetings", filter=Q(meetings__starts_at__gte=timezone.now())))
+        .order_by("cooperation__name", "name")
+    )
+    return render(request, "meetings/body_list.html", {"bodies": bodies})
+
+
+def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    body = access.get_body_for_user(request.user, pk)
+    meetings = body.meetings.annotate(item_count=Count("items", filter=Q(items__kind=AgendaItem.Kind.REGULAR)))
+    return render(
+        request,
+        "meetings/body_detail.html",
+        {
+            "body": body,
+            "upcoming": meetings.upcoming(),
+            "past": meetings.past()[:20],
+            "can_prepare": access.can_prepare(request.user, body),
+        },
+    )
+
+
+def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    body = access.get_body_for_user(request.user, pk, prepare=True)
+    form = MeetingForm(request.POST or None, body=body)
+    if request.method == "POST" and form.is_valid():
+        meeting = form.save()
+        messages.success(request, _("The meeting is planned, with the fixed opening and closing items."))
+        return redirect("meeting_agenda", pk=meeting.pk)
+    return render(request, "meetings/meeting_form.html", {"body": body, "form": form})
+
+
+def meeting_series_create(request: HttpRequest, pk: int) -> HttpResponse:
+    body = access.get_body_for_user(request.user, pk, prepare=True)
+    today = timezone.localdate()
+    initial = {
+        "first_day": today,
+        "last_day": today.replace(year=today.year + 1),
+        "start_time": body.usual_start_time,
+    }
+    form = MeetingSeriesForm(request.POST or None, body=body, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        existing = set(body.meetings.values_list("starts_at", flat=True))
+        with transaction.atomic():
+            created = [
+                Meeting.for_body(body, starts_at).save() or starts_at
+                for starts_at in form.cleaned_data["dates"]
+                if starts_at not in existing
+            ]
+        messages.success(
+            request,
+            _("%(count)s meetings planned; %(skipped)s already existed.")
+            % {"count": len(created), "skipped": len(form.cleaned_data["dates"]) - len(created)},
+        )
+        return redirect("body_detail", pk=body.pk)
+    return render(request, "meetings/meeting_series_form.html", {"body": body, "form": form})
+
+
+def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for_user(request.user, pk, prepare=True)
+    if meeting.status in (Meeting.Status.CANCELLED, Meeting.Status.MINUTES_ADOPTED):
+        return render(
+            request,
+            "meetings/conflict.html",
+            {
+                "message": _("This meeting is %(status)s and no longer changes.")
+                % {"status": meeting.get_status_display()}
+            },
+            status=CONFLICT,
+        )
+    form = MeetingForm(request.POST or None, instance=meeting, body=meeting.body)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The meeting details are saved."))
+        return redirect("meeting_detail", pk=meeting.pk)
+    return render(request, "meetings/meeting_form.html", {"body": meeting.body, "form": form, "meeting": meeting})
+
+
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for_user(request.user, pk)
+    can_prepare = access.can_prepare(request.user, meeting.body)
+    # A draft agenda is the secretary's; others see the meeting, not its items.
+    items = _agenda_items(meeting, request.user) if meeting.is_published or can_prepare else []
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "can_prepare": can_prepare,
+            "member_view": request.user.has_perm("governance.view_meetings", meeting.body),
+            "addenda": meeting.addenda.select_related("item", "made_by__person"),
+            "pdf": meeting.pdfs.first(),
+            "cancel_form": CancelForm(),
+        },
+    )
+
+
+@require_POST
+def meeting_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    meeting = access.get_meeting_for_user(request.user, pk, prepare=True)
+    try:
+        if action == "publish":
+            meeting.publish(by=request.user)
+            messages.success(request, _("The agenda is published; the PDF is being made."))
+        elif action == "held":
+            meeting.mark_held(by=request.user)
+            messages.success(request, _("The meeting is marked as held."))
+        elif action == "cancel":
+            form = CancelForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Give the reason for cancelling."))
+            meeting.cancel(by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("The meeting is cancelled; it stays visible as cancelled."))
+        else:
+            raise Http404
+    except (TransitionNotAllowed, ValidationError) as error:
+        text = _error_text(error) if isinstance(error, ValidationError) else str(error)
+        return render(request, "meetings/conflict.html", {"message": text, "meeting": meeting}, status=CONFLICT)
+    return redirect("meeting_detail", pk=meeting.pk)
+
+
+def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for_user(request.user, pk)
+    if not request.user.has_perm("governance.view_meetings", meeting.body):
+        raise Http404
+    return render(request, "meetings/invitation_list.html", {"meeting": meeting, "invitations": meeting.invitations()})
+
+
+def agenda_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for_user(request.user, pk)
+    pdf = meeting.pdfs.first()
+    if pdf is None:
+        raise Http404
+    return FileResponse(pdf.file.open("rb"), as_attachment=True, filename=pdf.file.name.rsplit("/", 1)[-1])
+
+
+# The agenda builder.
+
+
+def _builder_context(meeting: Meeting, user, **extra) -> dict:
+    items = _agenda_items(meeting, user)
+    regular = [i for i in items if not i.is_fixed]
+    return {
+        "meeting": meeting,
+        "items": items,
+        "first_regular": regular[0].pk if regular else None,
+        "last_regular": regular[-1].pk if regular else None,
+        "item_form": extra.pop("item_form", None) or AgendaItemForm(meeting=meeting),
+        "change_form": AgendaChangeForm(initial={"version": meeting.agenda_version}),
+        "can_forward": meeting.body.prepares_id is not None,
+        **extra,
+    }
+
+
+def _render_builder(request, meeting: Meeting, *, status: int = 200, **extra) -> HttpResponse:
+    meeting.refresh_from_db()
+    template = "meetings/agenda_builder.html"
+    if request.htmx:
+        template += "#agenda"
+    return render(request, template, _builder_context(meeting, request.user, **extra), status=status)
+
+
+def _agenda_error(request, meeting: Meeting, error: Exception) -> HttpResponse:
+    text = _error_text(error) if isinstance(error, ValidationError) else str(error)
+    status = 400 if isinstance(error, ValidationError) else CONFLICT
+    return _render_builder(request, meeting, status=status, error=text)
+
+
+def agenda_builder(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for_user(request.user, pk, prepare=True)
+    return _render_builder(request, meeting)
+
+
+@require_POST
+def item_create(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for_user(request.user, pk, prepare=True)
+    form = AgendaItemForm(request.POST, meeting=meeting)
+    if not form.is_valid():
+        return _render_builder(request, meeting, status=400, item_form=form)
+    try:
+        meeting.add_item(
+            version=form.cleaned_data["version"],
+            by=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            **form.item_fields(),
+        )
+    except (StaleAgenda, TransitionNotAllowed, ValidationError) as error:
+        return _agenda_error(request, meeting, error)
+    messages.success(request, _("The item is added to the agenda."))
+    return redirect("meeting_agenda", pk=meeting.pk) if not request.htmx else _render_builder(request, meeting)
+
+
+def item_update(request: HttpRequest, pk: int) -> HttpResponse:
+    item = access.get_item_for_user(request.user, pk, prepare=True)
+    meeting = item.meeting
+    if item.is_fixed:
+        raise PermissionDenied
+    form = AgendaItemForm(request.POST or None, instance=item, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # The form changed the instance in memory; the model method saves it under the lock.
+            meeting.update_item(
+                item,
+                version=form.cleaned_data["version"],
+                by=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+                **form.item_fields(),
+            )
+        except (StaleAgenda, TransitionNotAllowed, ValidationError) as error:
+            text = _error_text(error) if isinstance(error, ValidationError) else str(error)
+            form.add_error(None, text)
+            status = 400 if isinstance(error, ValidationError) else CONFLICT
+            return render(request, "meetings/item_form.html", {"form": form, "item": item}, status=status)
+        messages.success(request, _("The item is saved."))
+        return redirect("meeting_agenda", pk=meeting.pk)
+    return render(request, "meetings/item_form.html", {"form": form, "item": item})
+
+
+@require_POST
+def item_move(request: HttpRequest, pk: int) -> HttpResponse:
+    item = access.get_item_for_user(request.user, pk, prepare=True)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return _render_builder(request, item.meeting, status=400, error=_("Choose where the item goes."))
+    data = form.cleaned_data
+    step = -1 if data.get("direction") == "up" else 1
+    target = data.get("position") or item.position + step
+    try:
+        item.meeting.move_item(
+            item, to_position=target, version=data["version"], by=request.user, reason=data["reason"]
+        )
+    except (StaleAgenda, TransitionNotAllowed, ValidationError) as error:
+        return _agenda_error(request, item.meeting, error)
+    if request.htmx:
+        return _render_builder(request, item.meeting, moved=item.pk)
+    return redirect(reverse("meeting_agenda", args=[item.meeting_id]) + f"#item-{item.pk}")
+
+
+@require_POST
+def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    item = access.get_item_for_user(request.user, pk, prepare=True)
+    form = AgendaChangeForm(request.POST)
+    if not form.is_valid():
+        return _render_builder(request, item.meeting, status=400, error=_("The form was incomplete; try again."))
+    try:
+        item.meeting.remove_item(
+            item, version=form.cleaned_data["version"], by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except (StaleAgenda, TransitionNotAllowed, ValidationError) as error:
+        return _agenda_error(request, item.meeting, error)
+    messages.success(request, _("The item is taken off the agenda."))
+    return redirect("meeting_agenda", pk=item.meeting_id)
+
+
+def item_forward(request: HttpRequest, pk: int) -> HttpResponse:
+    item = access.get_item_for_user(request.user, pk, prepare=True)
+    form = ForwardForm(request.POST or None, item=item)
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["meeting"]
+        if not access.can_prepare(request.user, target.body):
+            raise PermissionDenied
+        try:
+            copy = item.forward(to=target, by=request.user)
+        except (StaleAgenda, TransitionNotAllowed, ValidationError) as error:
+            form.add_error(None, _error_text(error) if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(
+                request,
+                _("The item and its documents are forwarded to %(meeting)s as item %(number)s.")
+                % {"meeting": target, "number": copy.number},
+            )
+            return redirect("meeting_agenda", pk=item.meeting_id)
+    return render(request, "meetings/item_forward.html", {"form": form, "item": item})
+
+
+# Documents.
+
+
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    item = access.get_item_for_user(request.user, pk, prepare=True)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with transaction.atomic():
+            document = Document.objects.create(item=item, title=form.cleaned_data["title"] or upload.name)
+            version = document.add_version(upload, by=request.user, content_type=upload.checked_content_type)
+        if version.is_late:
+            messages.warning(request, _("The document is added, and marked late: the documents deadline has passed."))
+        else:
+            messages.success(request, _("The document is added."))
+        return redirect("meeting_agenda", pk=item.meeting_id)
+    return render(
+        request, "meetings/document_form.html", {"form": form, "item": item}, status=400 if form.errors else 200
+    )
+
+
+def document_replace(request: HttpRequest, pk: int) -> HttpResponse:
+    document = Document.objects.filter(pk=pk, item__isnull=False).select_related("item").first()
+    if document is None:
+        raise Http404
+    item = access.get_item_for_user(request.user, document.item_id, prepare=True)
+    form = NewVersionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with transaction.atomic():
+            document.add_version(upload, by=request.user, content_type=upload.checked_content_type)
+        messages.success(request, _("A new version of the document is added; the earlier ones stay available."))
+        return redirect("meeting_agenda", pk=item.meeting_id)
+    return render(
+        request,
+        "meetings/document_form.html",
+        {"form": form, "item": item, "document": document},
+        status=400 if form.errors else 200,
+    )
+
+
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    version: DocumentVersion = access.get_version_for_user(request.user, pk)
+    response = FileResponse(version.file.open("rb"), as_attachment=True, filename=version.original_name)
+    response["Content-Type"] = version.content_type
+    return response
+
+
+# Submissions and triage.
+
+
+def submission_create(request: HttpRequest) -> HttpResponse:
+    municipalities = access.submitting_municipalities(request.user)
+    if not municipalities.exists():
+        raise PermissionDenied
+    # Meeting schedules are public; any planned meeting may be preferred.
+    meetings = Meeting.objects.open_for_items().filter(body__is_active=True).select_related("body")
+    form = SubmissionForm(request.POST or None, request.FILES or None, municipalities=municipalities, meetings=meetings)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            submission = form.save(commit=False)
+            submission.submitted_by = request.user
+            submission.save()
+            for upload in form.cleaned_data["documents"]:
+                document = Document.objects.create(submission=submission, title=upload.name)
+                document.add_version(upload, by=request.user, content_type=upload.checked_content_type)
+        messages.success(request, _("Submitted. The regional coordinator will triage it; you can follow it here."))
+        return redirect("submission_detail", pk=submission.pk)
+    return render(request, "meetings/submission_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def my_submissions(request: HttpRequest) -> HttpResponse:
+    submissions = Submission.objects.filter(submitted_by=request.user).select_related(
+        "municipality", "agenda_item__meeting__body"
+    )
+    return render(request, "meetings/my_submissions.html", {"submissions": submissions})
+
+
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = access.get_submission_for_user(request.user, pk)
+    coordinator = access.is_coordinator(request.user)
+    return render(
+        request,
+        "meetings/submission_detail.html",
+        {
+            "submission": submission,
+            "documents": submission.documents.prefetch_related("versions"),
+            "coordinator": coordinator,
+            "answer_form": AnswerForm(),
+            "route_form": RouteForm(),
+            "send_back_form": SendBackForm(),
+        },
+    )
+
+
+@require_POST
+def submission_triage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    submission = access.get_submission_for_user(request.user, pk, triage=action != "resubmit")
+    forms = {"answer": AnswerForm, "route": RouteForm, "send-back": SendBackForm}
+    form = forms[action](request.POST) if action in forms else None
+    try:
+        if action == "resubmit":
+            if submission.submitted_by_id != request.user.pk:
+                raise PermissionDenied
+            submission.resubmit(by=request.user)
+            messages.success(request, _("Submitted again."))
+            return redirect("submission_detail", pk=submission.pk)
+        if form is None:
+            raise Http404
+        if not form.is_valid():
+            context = {
+                "submission": submission,
+                "documents": submission.documents.prefetch_related("versions"),
+                "coordinator": True,
+                "answer_form": AnswerForm(),
+                "route_form": RouteForm(),
+                "send_back_form": SendBackForm(),
+                f"{action.replace('-', '_')}_form": form,
+            }
+            return render(request, "meetings/submission_detail.html", context, status=400)
+        if action == "answer":
+            submission.answer_directly(by=request.user, answer=form.cleaned_data["answer"])
+            messages.success(request, _("The answer is recorded; the submitter sees it."))
+        elif action == "send-back":
+            submission.send_back(by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Sent back to the submitter with your reason."))
+        else:
+            meeting = form.cleaned_data["meeting"]
+            item = submission.route(by=request.user, meeting=meeting)
+            messages.success(
+                request,
+                _("Put on the agenda of %(meeting)s as item %(number)s.") % {"meeting": meeting, "number": item.number},
+            )
+    except (TransitionNotAllowed, ValidationError, StaleAgenda) as error:
+        text = _error_text(error) if isinstance(error, ValidationError) else str(error)
+        return render(request, "meetings/conflict.html", {"message": text}, status=CONFLICT)
+    return redirect("triage_inbox")
+
+
+def triage_inbox(request: HttpRequest) -> HttpResponse:
+    if not access.is_coordinator(request.user):
+        raise Http404
+    waiting = (
+        Submission.objects.waiting()
+        .select_related("municipality", "portfolio", "submitted_by__person", "preferred_meeting__body")
+        .annotate(document_count=Count("documents"))
+        .order_by("submitted_at")
+    )
+    recent = (
+        Submission.objects.exclude(status=Submission.Status.SUBMITTED)
+        .select_related("municipality", "agenda_item__meeting__body")
+        .order_by("-triaged_at")[:10]
+    )
+    return render(request, "meetings/triage_inbox.html", {"waiting": waiting, "recent": recent})
+
+
+# Personal pages.
+
+
+def my_work(request: HttpRequest) -> HttpResponse:
+    """For a secretary: the meetings to prepare and the items waiting for documents."""
+    bodies = access.bodies_prepared_by(request.user)
+    meetings = (
+        Meeting.objects.upcoming()
+        .filter(body__in=bodies, status__in=[Meeting.Status.PLANNED, Meeting.Status.PUBLISHED])
+        .select_related("body")
+        .annotate(
+            item_count=Count("items", filter=Q(items__kind=AgendaItem.Kind.REGULAR, items__withdrawn=False)),
+            without_documents=Count(
+                "items",
+                filter=Q(items__kind=AgendaItem.Kind.REGULAR, items__withdrawn=False, items__documents__isnull=True),
+            ),
+        )[:30]
+    )
+    new_items = (
+        AgendaItem.objects.filter(
+            meeting__in=Meeting.objects.open_for_items().filter(body__in=bodies), submission__isnull=False
+        )
+        .select_related("meeting__body", "submission__municipality")
+        .order_by("meeting__starts_at", "position")[:50]
+    )
+    return render(request, "meetings/my_work.html", {"meetings": meetings, "new_items": new_items})
+
+
+def my_invitations(request: HttpRequest) -> HttpResponse:
+    """For an alderman: published meetings with items in their portfolios."""
+    person = getattr(request.user, "person", None)
+    items = AgendaItem.objects.none()
+    if person is not None:
+        today = timezone.localdate()
+        offices = Office.objects.current(today).filter(person=person, role=Office.Role.ALDERMAN)
+        cooperations = Participation.objects.active_on(today).filter(municipality__in=offices.values("municipality"))
+        items = (
+            AgendaItem.objects.filter(
+                meeting__status=Meeting.Status.PUBLISHED,
+                meeting__starts_at__gte=timezone.now(),
+                meeting__body__cooperation__in=cooperations.values("cooperation"),
+                portfolio__in=offices.values("portfolios"),
+                withdrawn=False,
+                confidential=False,
+            )
+            .select_related("meeting__body", "portfolio")
+            .order_by("meeting__starts_at", "position")
+        )
+    return render(request, "meetings/my_invitations.html", {"items": items})

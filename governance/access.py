@@ -50,8 +50,8 @@ def sync_body_access(body: ConsultationBody) -> None:
             group.user_set.set(wanted)
 
 
-def sync_body_access_by_id(body_id: int) -> None:
-    body = ConsultationBody.objects.filter(pk=body_id).first()
+def sync_body_access_by_id(body_id: int | None) -> None:
+    body = ConsultationBody.objects.filter(pk=body_id).first() if body_id else None
     if body is not None:
         sync_body_access(body)
 

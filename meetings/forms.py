@@ -5,6 +5,7 @@ import filetype
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import ConsultationBody
@@ -43,8 +44,8 @@ def check_upload(upload) -> str:
     limit = settings.MAX_UPLOAD_MEGABYTES
     if upload.size > limit * 1024 * 1024:
         raise forms.ValidationError(
-            _("The file is %(size).1f MB; the limit is %(limit)s MB.")
-            % {"size": upload.size / 1024 / 1024, "limit": limit}
+            _("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": number_format(upload.size / 1024 / 1024, 1), "limit": limit}
         )
     upload.seek(0)
     kind = filetype.guess(upload.read(8192))

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -133,8 +133,11 @@ class Meeting(models.Model):
 
     def _add_fixed_items(self) -> None:
         kinds = [*AgendaItem.OPENING_KINDS, *AgendaItem.CLOSING_KINDS]
+        # The agenda is a Dutch document, whatever language its maker reads the portal in.
+        with translation.override(settings.LANGUAGE_CODE):
+            titles = {kind: str(AgendaItem.FIXED_TITLES[kind]) for kind in kinds}
         AgendaItem.objects.bulk_create(
-            AgendaItem(meeting=self, kind=kind, title=str(AgendaItem.FIXED_TITLES[kind]), position=position)
+            AgendaItem(meeting=self, kind=kind, title=titles[kind], position=position)
             for position, kind in enumerate(kinds, start=1)
         )
 

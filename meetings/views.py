@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from governance.models import Participation
@@ -110,11 +111,15 @@ def meeting_series_create(request: HttpRequest, pk: int) -> HttpResponse:
                 for starts_at in form.cleaned_data["dates"]
                 if starts_at not in existing
             ]
-        messages.success(
-            request,
-            _("%(count)s meetings planned; %(skipped)s already existed.")
-            % {"count": len(created), "skipped": len(form.cleaned_data["dates"]) - len(created)},
-        )
+        skipped = len(form.cleaned_data["dates"]) - len(created)
+        planned = ngettext("%(count)s meeting planned.", "%(count)s meetings planned.", len(created))
+        messages.success(request, planned % {"count": len(created)})
+        if skipped:
+            messages.info(
+                request,
+                ngettext("%(count)s day already had a meeting.", "%(count)s days already had a meeting.", skipped)
+                % {"count": skipped},
+            )
         return redirect("body_detail", pk=body.pk)
     return render(request, "meetings/meeting_series_form.html", {"body": body, "form": form})
 

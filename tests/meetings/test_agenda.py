@@ -36,7 +36,7 @@ def test_items_go_before_the_closing_items_and_numbers_follow_the_order(meeting,
 
 
 def test_moving_an_item_renumbers_without_gaps_and_fixed_items_stay(meeting, secretary):
-    first, second, third = add_items(meeting, secretary, 3)
+    first, _second, third = add_items(meeting, secretary, 3)
     meeting.move_item(third, to_position=4, version=meeting.agenda_version, by=secretary)
     assert titles(meeting)[3:6] == ["4. Agendapunt 3", "5. Agendapunt 1", "6. Agendapunt 2"]
     # Past the opening items is as far as an item goes.
@@ -68,14 +68,14 @@ def test_a_stale_version_is_refused_and_changes_nothing(meeting, secretary):
 
 
 def test_removing_before_publication_deletes_and_renumbers(meeting, secretary):
-    first, second = add_items(meeting, secretary, 2)
+    first, _second = add_items(meeting, secretary, 2)
     meeting.remove_item(first, version=meeting.agenda_version, by=secretary)
     assert titles(meeting)[3:] == ["4. Agendapunt 2", "5. Rondvraag", "6. Sluiting"]
     assert not Addendum.objects.exists()
 
 
 def test_after_publication_every_change_needs_a_reason_and_becomes_an_addendum(meeting, secretary):
-    first, second = add_items(meeting, secretary, 2)
+    first, _second = add_items(meeting, secretary, 2)
     meeting.publish(by=secretary)
     with pytest.raises(ValidationError):
         meeting.remove_item(first, version=meeting.agenda_version, by=secretary)
@@ -138,5 +138,5 @@ def test_invitations_follow_portfolios_municipalities_and_dates(region, meeting,
     OfficeFactory(role=Office.Role.ALDERMAN, municipality=region.velsen, portfolios=[housing])  # not covered
     OfficeFactory(role=Office.Role.ALDERMAN, municipality=region.heemstede, portfolios=[housing], ended=True)
     OfficeFactory(role=Office.Role.ALDERMAN, municipality=region.heemstede, portfolios=[economy])
-    housing_item, plain = add_items(meeting, secretary, 1, portfolio=housing) + add_items(meeting, secretary, 1)
+    housing_item, _plain = add_items(meeting, secretary, 1, portfolio=housing) + add_items(meeting, secretary, 1)
     assert meeting.invitations() == {on_date.person: [housing_item]}

@@ -23,7 +23,7 @@ def published(region, secretary):
     starts = timezone.make_aware(datetime.datetime(2027, 3, 2, 9, 30))
     meeting = Meeting.for_body(region.secretaries, starts, location="Stadhuis Haarlem")
     meeting.save()
-    first, second = add_items(meeting, secretary, 2)
+    first, _second = add_items(meeting, secretary, 2)
     first.documents.create(title="Notitie woonagenda").add_version(
         pdf_file("notitie.pdf"), by=secretary, content_type="application/pdf"
     )

@@ -67,7 +67,7 @@ def test_a_series_from_the_cadence_skips_existing_meetings(region, secretary, cl
 
 def test_two_secretaries_reordering_at_once_lose_nothing(meeting, secretary, region, client_for):
     other = region.seat(region.secretaries, Membership.Role.CHAIR)
-    first, second, third = add_items(meeting, secretary, 3)
+    first, _second, third = add_items(meeting, secretary, 3)
     seen = meeting.agenda_version
     move = reverse("item_move", args=[third.pk])
     assert client_for(secretary).post(move, {"version": seen, "direction": "up"}).status_code == 302
@@ -79,7 +79,7 @@ def test_two_secretaries_reordering_at_once_lose_nothing(meeting, secretary, reg
 
 
 def test_moving_with_htmx_returns_the_renumbered_agenda(meeting, secretary, client_for):
-    first, second = add_items(meeting, secretary, 2)
+    _first, second = add_items(meeting, secretary, 2)
     response = client_for(secretary).post(
         reverse("item_move", args=[second.pk]),
         {"version": meeting.agenda_version, "position": 4},

@@ -275,6 +275,14 @@ class ConsultationBody(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Bodies of office holders, to which aldermen come for the items of their
+    # portfolio (seed 000: they join the mayors' meeting for their agenda items).
+    INVITING_KINDS = frozenset({Kind.ADMINISTRATIVE_COORDINATION, Kind.COORDINATION})
+
+    @property
+    def invites_portfolio_holders(self) -> bool:
+        return self.kind in self.INVITING_KINDS
+
     def members_on(self, on: datetime.date | None = None) -> models.QuerySet[Membership]:
         """The memberships of this body that run on that day (today by default)."""
         return self.memberships.current(on).select_related("person", "on_behalf_of")

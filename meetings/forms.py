@@ -178,7 +178,7 @@ class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["title", "explanation", "purpose", "portfolio", "confidential"]
-        widgets = {"explanation": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"explanation": forms.Textarea(attrs={"rows": 4}), "purpose": forms.RadioSelect}
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)

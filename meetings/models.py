@@ -296,6 +296,8 @@ class Meeting(models.Model):
         """The aldermen invited for the items in their portfolio, on the meeting date, with those items."""
         from municipalities.models import Office
 
+        if not self.body.invites_portfolio_holders:
+            return {}
         items = [i for i in self.items.all() if i.portfolio_id and not i.withdrawn]
         if not items:
             return {}

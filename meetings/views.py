@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from governance.models import Participation
+from governance.models import ConsultationBody, Participation
 from meetings import access
 from meetings.forms import (
     AgendaChangeForm,
@@ -301,7 +301,7 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
     except (StaleAgenda, TransitionNotAllowed, ValidationError) as error:
         return _agenda_error(request, item.meeting, error)
     if request.htmx:
-        return _render_builder(request, item.meeting, moved=item.pk)
+        return _render_builder(request, item.meeting, moved=item.pk, direction=data.get("direction") or "up")
     return redirect(reverse("meeting_agenda", args=[item.meeting_id]) + f"#item-{item.pk}")
 
 
@@ -325,9 +325,9 @@ def item_forward(request: HttpRequest, pk: int) -> HttpResponse:
     item = access.get_item_for_user(request.user, pk, prepare=True)
     form = ForwardForm(request.POST or None, item=item)
     if request.method == "POST" and form.is_valid():
+        # Preparing a body includes handing its items on to the body it prepares
+        # (the form offers only that body's planned meetings).
         target = form.cleaned_data["meeting"]
-        if not access.can_prepare(request.user, target.body):
-            raise PermissionDenied
         try:
             copy = item.forward(to=target, by=request.user)
         except (StaleAgenda, TransitionNotAllowed, ValidationError) as error:
@@ -539,6 +539,7 @@ def my_invitations(request: HttpRequest) -> HttpResponse:
                 meeting__status=Meeting.Status.PUBLISHED,
                 meeting__starts_at__gte=timezone.now(),
                 meeting__body__cooperation__in=cooperations.values("cooperation"),
+                meeting__body__kind__in=ConsultationBody.INVITING_KINDS,
                 portfolio__in=offices.values("portfolios"),
                 withdrawn=False,
                 confidential=False,

@@ -1,8 +1,7 @@
-// Drag and drop for the agenda builder. The move up/down buttons do the same
-// with the keyboard; this only adds the mouse. Each drop posts the new
-// position with htmx and the server answers with the renumbered agenda.
+// The agenda builder: drag and drop for the mouse, and keyboard focus that
+// follows a moved item. The move up/down buttons work without this script.
 (function () {
-  function init(root) {
+  function sortable(root) {
     root.querySelectorAll("[data-sortable]").forEach(function (list) {
       if (list.sortable) return;
       list.sortable = Sortable.create(list, {
@@ -26,5 +25,22 @@
       });
     });
   }
-  htmx.onLoad(init);
+
+  // After a move, focus returns to the same button of the moved item (or its
+  // other one, at the top or bottom), so the next key press moves it again.
+  function refocus(root) {
+    var agenda = root.id === "agenda" ? root : root.querySelector("#agenda");
+    if (!agenda || !agenda.dataset.moved) return;
+    var item = document.getElementById("item-" + agenda.dataset.moved);
+    if (!item) return;
+    var same = item.querySelector("button[name=direction][value=" + agenda.dataset.direction + "]:not([disabled])");
+    var other = item.querySelector("button[name=direction]:not([disabled])");
+    (same || other || item).focus();
+  }
+
+  htmx.onLoad(function (root) {
+    sortable(root);
+    // After htmx has settled the swap, which would otherwise keep focus where it was.
+    window.setTimeout(function () { refocus(root); }, 0);
+  });
 })();

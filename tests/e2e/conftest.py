@@ -45,11 +45,24 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="nl-NL")
-    page = context.new_page()
-    yield page
-    context.close()
+def new_page(browser, live_server):
+    """Pages in separate browser contexts: one per person, each with their own log-in."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=live_server.url, locale="nl-NL")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 @pytest.fixture
@@ -57,6 +70,16 @@ def screenshot(page):
     SCREENSHOTS.mkdir(exist_ok=True)
 
     def take(name: str) -> None:
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+    return take
+
+
+@pytest.fixture
+def screenshot_of():
+    SCREENSHOTS.mkdir(exist_ok=True)
+
+    def take(page, name: str) -> None:
         page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
     return take

@@ -86,9 +86,11 @@ def test_a_draft_agenda_is_not_shown_to_members(meeting, users, client_for):
     assert "De agenda wordt voorbereid en is nog niet gepubliceerd." in page
 
 
-def test_an_invited_alderman_sees_the_published_meeting_but_not_its_confidential_items(
-    region, meeting, users, client_for
-):
+def test_an_invited_alderman_sees_the_published_meeting_but_not_its_confidential_items(region, users, client_for):
+    import datetime
+
+    from django.utils import timezone
+
     from municipalities.models import Office
     from tests.factories import OfficeFactory, PersonFactory, PortfolioFactory
 
@@ -96,6 +98,8 @@ def test_an_invited_alderman_sees_the_published_meeting_but_not_its_confidential
     alderman = PersonFactory(with_login=True)
     OfficeFactory(person=alderman, role=Office.Role.ALDERMAN, municipality=region.haarlem, portfolios=[housing])
     secretary = users["secretary"]
+    meeting = Meeting.for_body(region.administrative, timezone.now() + datetime.timedelta(days=7))
+    meeting.save()
     meeting.add_item(version=None, by=secretary, title="Woonagenda", purpose=Purpose.CONSENT, portfolio=housing)
     meeting.add_item(version=None, by=secretary, title="Geheim", purpose=Purpose.DISCUSSION, confidential=True)
     client = client_for(alderman.user)

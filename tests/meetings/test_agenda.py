@@ -129,7 +129,7 @@ def test_forwarding_carries_documents_and_both_items_show_the_link(region, meeti
         item.forward(to=elsewhere, by=secretary)
 
 
-def test_invitations_follow_portfolios_municipalities_and_dates(region, meeting, secretary):
+def test_invitations_follow_portfolios_municipalities_and_dates(region, secretary):
     from municipalities.models import Office
     from tests.factories import OfficeFactory, PortfolioFactory
 
@@ -138,5 +138,12 @@ def test_invitations_follow_portfolios_municipalities_and_dates(region, meeting,
     OfficeFactory(role=Office.Role.ALDERMAN, municipality=region.velsen, portfolios=[housing])  # not covered
     OfficeFactory(role=Office.Role.ALDERMAN, municipality=region.heemstede, portfolios=[housing], ended=True)
     OfficeFactory(role=Office.Role.ALDERMAN, municipality=region.heemstede, portfolios=[economy])
+    meeting = Meeting.for_body(region.administrative, timezone.now() + datetime.timedelta(days=7))
+    meeting.save()
     housing_item, _plain = add_items(meeting, secretary, 1, portfolio=housing) + add_items(meeting, secretary, 1)
     assert meeting.invitations() == {on_date.person: [housing_item]}
+    # The secretaries' meeting is civil servants only: no aldermen invited there.
+    civil = Meeting.for_body(region.secretaries, meeting.starts_at)
+    civil.save()
+    add_items(civil, secretary, 1, portfolio=housing)
+    assert civil.invitations() == {}

@@ -9,7 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import ConsultationBody
-from meetings.models import AgendaItem, Meeting, Submission
+from meetings.models import AgendaItem, Meeting, Purpose, Submission
 
 # Extension as named -> the type the content must have (filetype's name).
 ALLOWED_UPLOADS = {
@@ -183,6 +183,7 @@ class AgendaItemForm(forms.ModelForm):
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["purpose"].required = True
+        self.fields["purpose"].choices = Purpose.choices
         self.fields["version"].initial = meeting.agenda_version
         if not meeting.is_published:
             del self.fields["reason"]
@@ -203,7 +204,9 @@ class ForwardForm(forms.Form):
         super().__init__(*args, **kwargs)
         prepared = item.meeting.body.prepares
         self.fields["meeting"].queryset = (
-            prepared.meetings.open_for_items().select_related("body") if prepared else Meeting.objects.none()
+            prepared.meetings.open_for_items().filter(starts_at__gt=item.meeting.starts_at).select_related("body")
+            if prepared
+            else Meeting.objects.none()
         )
         self.fields["meeting"].label_from_instance = lambda m: (
             f"{m.body.name}, {timezone.localtime(m.starts_at):%d-%m-%Y %H:%M}"

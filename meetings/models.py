@@ -401,6 +401,10 @@ class AgendaItem(models.Model):
             raise ValidationError(
                 {"meeting": _("An item can be forwarded only to a meeting of the body this body prepares.")}
             )
+        if to.starts_at <= self.meeting.starts_at:
+            raise ValidationError(
+                {"meeting": _("Choose a meeting after this one: the prepared meeting comes after its preparation.")}
+            )
         if self.forwarded_to.filter(meeting=to).exists():
             raise ValidationError({"meeting": _("This item is already on the agenda of that meeting.")})
         with transaction.atomic():

@@ -123,6 +123,10 @@ def test_forwarding_carries_documents_and_both_items_show_the_link(region, meeti
     assert copy.documents.get().current.file.name == document.current.file.name
     with pytest.raises(ValidationError):
         item.forward(to=target, by=secretary)  # already there
+    earlier = Meeting.for_body(region.administrative, meeting.starts_at - datetime.timedelta(days=1))
+    earlier.save()
+    with pytest.raises(ValidationError):
+        item.forward(to=earlier, by=secretary)  # a preparation comes before what it prepares
     elsewhere = Meeting.for_body(region.other, meeting.starts_at)
     elsewhere.save()
     with pytest.raises(ValidationError):

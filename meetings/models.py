@@ -13,12 +13,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.workflow import StatusWorkflow, TransitionNotAllowed
 from governance.models import ConsultationBody
 from municipalities.models import Municipality, Person, Portfolio
-
-
-class TransitionNotAllowed(Exception):
-    """A workflow step that the current status does not allow; views answer 409."""
 
 
 class StaleAgenda(Exception):
@@ -44,7 +41,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.upcoming(now).filter(status=Meeting.Status.PLANNED)
 
 
-class Meeting(models.Model):
+class Meeting(StatusWorkflow, models.Model):
     """A meeting (vergadering) of a consultation body, with its agenda."""
 
     class Status(models.TextChoices):
@@ -143,32 +140,20 @@ class Meeting(models.Model):
 
     # Status transitions.
 
-    def _transition(self, to: str, *, by, **fields) -> None:
-        if to not in self.TRANSITIONS[self.status]:
-            raise TransitionNotAllowed(
-                _("A meeting that is %(status)s cannot become %(to)s.")
-                % {"status": self.get_status_display(), "to": self.Status(to).label}
-            )
-        for name, value in fields.items():
-            setattr(self, name, value)
-        self.status = to
-        self._change_reason = str(self.Status(to).label)
-        self.save()
-
     def publish(self, *, by) -> None:
         from meetings.tasks import render_agenda_pdf
 
         with transaction.atomic():
-            self._transition(self.Status.PUBLISHED, by=by, published_at=timezone.now(), published_by=by)
+            self._transition(self.Status.PUBLISHED, published_at=timezone.now(), published_by=by)
             render_agenda_pdf.delay_on_commit(self.pk)
 
     def cancel(self, *, by, reason: str) -> None:
         if not reason.strip():
             raise ValidationError({"cancellation_reason": _("Give the reason for cancelling.")})
-        self._transition(self.Status.CANCELLED, by=by, cancellation_reason=reason.strip())
+        self._transition(self.Status.CANCELLED, cancellation_reason=reason.strip())
 
     def mark_held(self, *, by) -> None:
-        self._transition(self.Status.HELD, by=by)
+        self._transition(self.Status.HELD)
 
     @property
     def is_published(self) -> bool:
@@ -454,7 +439,7 @@ class SubmissionQuerySet(models.QuerySet):
         return self.filter(status=Submission.Status.SUBMITTED)
 
 
-class Submission(models.Model):
+class Submission(StatusWorkflow, models.Model):
     """A question or proposal submitted for regional consideration, triaged by the coordinator."""
 
     class Kind(models.TextChoices):
@@ -529,28 +514,18 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def _transition(self, to: str, *, by) -> None:
-        if to not in self.TRANSITIONS[self.status]:
-            raise TransitionNotAllowed(
-                _("A submission that is %(status)s cannot be %(to)s.")
-                % {"status": self.get_status_display(), "to": self.Status(to).label}
-            )
-        self.status = to
-        self.triaged_by, self.triaged_at = by, timezone.now()
-        self._change_reason = str(self.Status(to).label)
-        self.save()
+    def _triage(self, to: str, *, by, **fields) -> None:
+        self._transition(to, triaged_by=by, triaged_at=timezone.now(), **fields)
 
     def answer_directly(self, *, by, answer: str) -> None:
         if not answer.strip():
             raise ValidationError({"answer": _("Write the answer.")})
-        self.answer = answer.strip()
-        self._transition(self.Status.ANSWERED, by=by)
+        self._triage(self.Status.ANSWERED, by=by, answer=answer.strip())
 
     def send_back(self, *, by, reason: str) -> None:
         if not reason.strip():
             raise ValidationError({"return_reason": _("Give the reason for sending it back.")})
-        self.return_reason = reason.strip()
-        self._transition(self.Status.RETURNED, by=by)
+        self._triage(self.Status.RETURNED, by=by, return_reason=reason.strip())
 
     def route(self, *, by, meeting: Meeting) -> AgendaItem:
         """Puts the submission, with its documents, on the agenda of a meeting."""
@@ -561,7 +536,7 @@ class Submission(models.Model):
                     % {"status": meeting.get_status_display()}
                 }
             )
-        if self.Status.ROUTED not in self.TRANSITIONS[self.status]:
+        if not self.can_become(self.Status.ROUTED):
             raise TransitionNotAllowed(
                 _("A submission that is %(status)s cannot be put on an agenda.") % {"status": self.get_status_display()}
             )
@@ -574,8 +549,7 @@ class Submission(models.Model):
                 purpose=self.purpose,
                 portfolio=self.portfolio,
             )
-            self.agenda_item = item
-            self._transition(self.Status.ROUTED, by=by)
+            self._triage(self.Status.ROUTED, by=by, agenda_item=item)
             for document in self.documents.all():
                 document.item = item
                 document.save()
@@ -590,7 +564,7 @@ class Submission(models.Model):
     def resubmit(self, *, by) -> None:
         if self.status != self.Status.RETURNED:
             raise TransitionNotAllowed(_("Only a submission that was sent back can be submitted again."))
-        self._transition(self.Status.SUBMITTED, by=by)
+        self._triage(self.Status.SUBMITTED, by=by)
 
 
 def document_path(instance: DocumentVersion, filename: str) -> str:

@@ -41,8 +41,20 @@ class Cooperation(models.Model):
         related_name="cooperations",
         help_text=_("The organisation under public law that carries the cooperation, if any."),
     )
+
+    class DecisionRule(models.TextChoices):
+        UNANIMITY = "unanimity", _("unanimity: every college agrees")
+        MAJORITY = "majority", _("majority of the participants agrees")
+
     withdrawal_rule = models.CharField(
         _("withdrawal rule"), max_length=20, choices=WithdrawalRule.choices, default=WithdrawalRule.NEXT_YEAR
+    )
+    decision_rule = models.CharField(
+        _("decision rule"),
+        max_length=20,
+        choices=DecisionRule.choices,
+        default=DecisionRule.UNANIMITY,
+        help_text=_("When a regional proposal counts as adopted by the colleges."),
     )
     starts_on = models.DateField(_("in force from"), null=True, blank=True)
     evaluation_after_years = models.PositiveSmallIntegerField(

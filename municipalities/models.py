@@ -48,6 +48,12 @@ class Municipality(models.Model):
         ordering = ["name"]
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
+        # Object permissions (django-guardian) per municipality, granted to
+        # groups derived from offices; see municipalities/access.py.
+        permissions = [
+            ("record_college_decisions", _("Can record the college decisions of the municipality")),
+            ("approve_college_decisions", _("Can approve the college decisions of the municipality")),
+        ]
 
     def __str__(self) -> str:
         return self.name

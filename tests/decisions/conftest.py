@@ -1,0 +1,58 @@
+import datetime
+
+import pytest
+
+from decisions.models import RegionalProposal
+from governance.models import ConsultationBody
+from municipalities.models import Office
+from tests.factories import (
+    ConsultationBodyFactory,
+    CooperationFactory,
+    MunicipalityFactory,
+    OfficeFactory,
+    ParticipationFactory,
+    PersonFactory,
+)
+
+D = datetime.date
+NAMES = ["Bloemendaal", "Haarlem", "Heemstede", "Zandvoort"]
+
+
+class Covenant:
+    """Zuid-Kennemerland: four municipalities, each with a mayor and a secretary who log in."""
+
+    def __init__(self):
+        self.cooperation = CooperationFactory(name="Zuid-Kennemerland")
+        self.body = ConsultationBodyFactory(
+            name="Coördinatieoverleg", kind=ConsultationBody.Kind.COORDINATION, cooperation=self.cooperation
+        )
+        self.municipalities, self.mayors, self.secretaries = {}, {}, {}
+        for name in NAMES:
+            municipality = MunicipalityFactory(name=name)
+            self.municipalities[name] = municipality
+            ParticipationFactory(cooperation=self.cooperation, municipality=municipality, joined_on=D(2021, 1, 1))
+            for role, people in ((Office.Role.MAYOR, self.mayors), (Office.Role.MUNICIPAL_SECRETARY, self.secretaries)):
+                person = PersonFactory(with_login=True, given_name=f"{role}-{name}", surname=name)
+                OfficeFactory(person=person, role=role, municipality=municipality, starts_on=D(2020, 1, 1))
+                people[name] = person.user
+
+    def proposal(self, **fields) -> RegionalProposal:
+        defaults = {
+            "title": "Regionale woonagenda",
+            "key_message": "De gemeenten werken samen aan voldoende betaalbare woningen.",
+            "decision_points": "In te stemmen met de regionale woonagenda\nDe raad te informeren",
+            "introduction": "Inleiding van het voorstel.",
+            "body": self.body,
+            "cooperation": self.cooperation,
+        }
+        return RegionalProposal.objects.create(**defaults | fields)
+
+
+@pytest.fixture
+def covenant(db) -> Covenant:
+    return Covenant()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

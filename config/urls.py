@@ -9,6 +9,7 @@ urlpatterns = [
     path("inloggen/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("taal/", login_not_required(set_language), name="set_language"),
+    path("", include("decisions.urls")),
     path("", include("meetings.urls")),
     path("", include("governance.urls")),
 ]

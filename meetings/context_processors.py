@@ -10,4 +10,13 @@ def navigation(request) -> dict:
         user = request.user
         return user.is_authenticated and bodies_prepared_by(user).exists()
 
-    return {"nav_prepares": SimpleLazyObject(prepares)}
+    def acts_for_municipality() -> bool:
+        from decisions.access import municipalities_for
+
+        user = request.user
+        return user.is_authenticated and (
+            municipalities_for(user, "approve_college_decisions").exists()
+            or municipalities_for(user, "record_college_decisions").exists()
+        )
+
+    return {"nav_prepares": SimpleLazyObject(prepares), "nav_decisions": SimpleLazyObject(acts_for_municipality)}

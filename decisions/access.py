@@ -1,0 +1,71 @@
+"""The permission-checked fetches of the decisions app: not visible -> 404, visible but not allowed -> 403.
+
+| who                                             | read | manage proposal | record decision | approve decision |
+|-------------------------------------------------|------|-----------------|-----------------|------------------|
+| regional coordinator                            | all  | yes             | any             | no (the mayor)   |
+| secretary or chair of the adopting body         | yes  | yes             | no              | no               |
+| municipal secretary of a participating municipality | yes | no           | own municipality| no               |
+| mayor of a participating municipality           | yes  | no              | no              | own municipality |
+| anyone else with an office in a participant     | yes  | no              | no              | no               |
+| anyone else                                     | no   | no              | no              | no               |
+
+Recording and approving are django-guardian object permissions on the
+municipality, granted to groups derived from offices (municipalities/access.py)."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import get_objects_for_user
+
+from decisions.models import CollegeDecision, RegionalProposal
+from governance.models import Participation
+from meetings.access import can_prepare, is_coordinator
+from municipalities.models import Municipality, Office
+
+
+def readable_proposals(user):
+    if is_coordinator(user):
+        return RegionalProposal.objects.all()
+    today = timezone.localdate()
+    my_municipalities = Office.objects.current(today).filter(person__user=user).values("municipality")
+    cooperations = Participation.objects.active_on(today).filter(municipality__in=my_municipalities)
+    return RegionalProposal.objects.filter(cooperation__in=cooperations.values("cooperation"))
+
+
+def can_manage(user, proposal: RegionalProposal) -> bool:
+    return is_coordinator(user) or can_prepare(user, proposal.body)
+
+
+def municipalities_for(user, codename: str):
+    if is_coordinator(user) and codename == "record_college_decisions":
+        return Municipality.objects.all()
+    return get_objects_for_user(user, f"municipalities.{codename}", klass=Municipality, accept_global_perms=False)
+
+
+def get_proposal_for_user(user, pk: int, *, manage: bool = False) -> RegionalProposal:
+    proposal = get_object_or_404(RegionalProposal.objects.select_related("body", "cooperation"), pk=pk)
+    if not (readable_proposals(user).filter(pk=pk).exists() or can_prepare(user, proposal.body)):
+        raise Http404
+    if manage and not can_manage(user, proposal):
+        raise PermissionDenied
+    return proposal
+
+
+def get_decision_for_user(user, pk: int, *, perm: str | None = None) -> CollegeDecision:
+    decision = get_object_or_404(
+        CollegeDecision.objects.select_related("proposal__body", "proposal__cooperation", "municipality", "version"),
+        pk=pk,
+    )
+    get_proposal_for_user(user, decision.proposal_id)
+    if perm == "record" and not (
+        is_coordinator(user) or user.has_perm("municipalities.record_college_decisions", decision.municipality)
+    ):
+        raise PermissionDenied
+    # Approval is the mayor's alone: only the guardian grant counts, not the coordinator's general rights.
+    if perm == "approve" and not ObjectPermissionChecker(user).has_perm(
+        "approve_college_decisions", decision.municipality
+    ):
+        raise PermissionDenied
+    return decision

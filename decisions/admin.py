@@ -1,0 +1,77 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from decisions.models import CollegeDecision, DecisionPdf, ProposalVersion, RegionalProposal
+
+
+class CollegeDecisionInline(admin.TabularInline):
+    model = CollegeDecision
+    extra = 0
+    fields = ["municipality", "outcome", "decided_on", "reference", "review"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("municipality")
+
+
+@admin.register(RegionalProposal)
+class RegionalProposalAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "body", "cooperation", "status", "sent_on"]
+    list_select_related = ["body", "cooperation"]
+    list_filter = ["status", "cooperation", "body"]
+    search_fields = ["title", "key_message"]
+    autocomplete_fields = ["body", "cooperation", "agenda_item"]
+    readonly_fields = ["status", "adopted_on", "sent_on"]
+    inlines = [CollegeDecisionInline]
+
+
+@admin.register(CollegeDecision)
+class CollegeDecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["proposal", "municipality", "outcome", "decided_on", "reference", "review"]
+    list_select_related = ["proposal", "municipality"]
+    list_filter = ["outcome", "review", "municipality"]
+    search_fields = ["proposal__title", "reference"]
+    readonly_fields = [
+        "proposal",
+        "municipality",
+        "version",
+        "outcome",
+        "decided_on",
+        "reference",
+        "deviating_points",
+        "secretary_name",
+        "mayor_name",
+        "review",
+        "review_comment",
+        "recorded_by",
+        "approved_by",
+        "approved_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(ProposalVersion)
+class ProposalVersionAdmin(admin.ModelAdmin):
+    list_display = ["proposal", "number", "sha256", "frozen_at"]
+    list_select_related = ["proposal"]
+    readonly_fields = ["proposal", "number", "content", "sha256", "frozen_at", "frozen_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(DecisionPdf)
+class DecisionPdfAdmin(admin.ModelAdmin):
+    list_display = ["decision", "lock_version", "sha256", "created_at"]
+    list_select_related = ["decision__municipality", "decision__proposal"]
+    readonly_fields = ["decision", "lock_version", "file", "sha256", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

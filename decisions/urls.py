@@ -1,0 +1,17 @@
+from django.urls import path
+
+from decisions import views
+
+urlpatterns = [
+    path("besluiten/", views.proposal_matrix, name="proposal_matrix"),
+    path("besluiten/nieuw/", views.proposal_create, name="proposal_create"),
+    path("besluiten/goedkeuren/", views.my_approvals, name="my_approvals"),
+    path("besluiten/vastleggen/", views.my_to_record, name="my_to_record"),
+    path("besluiten/<int:pk>/", views.proposal_detail, name="proposal_detail"),
+    path("besluiten/<int:pk>/bewerken/", views.proposal_update, name="proposal_update"),
+    path("besluiten/<int:pk>/<str:action>/", views.proposal_transition, name="proposal_transition"),
+    path("collegebesluiten/<int:pk>/vastleggen/", views.decision_record, name="decision_record"),
+    path("collegebesluiten/<int:pk>/pdf/", views.decision_pdf, name="decision_pdf"),
+    path("collegebesluiten/<int:pk>/<str:action>/", views.decision_review, name="decision_review"),
+    path("vergaderingen/<int:pk>/besluitenlijst.pdf", views.decision_list_pdf, name="decision_list_pdf"),
+]

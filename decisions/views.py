@@ -1,0 +1,243 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.pdf import render_pdf
+from core.workflow import TransitionNotAllowed
+from decisions import access
+from decisions.forms import MatrixFilterForm, ProposalForm, RecordForm, ReviewForm, WithdrawForm
+from decisions.models import CollegeDecision, RegionalProposal, StaleDecision
+from meetings.access import bodies_prepared_by, get_meeting_for_user, is_coordinator
+from municipalities.models import Municipality
+
+CONFLICT = 409
+
+
+def _conflict(request, error: Exception, **context) -> HttpResponse:
+    text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+    return render(request, "meetings/conflict.html", {"message": text, **context}, status=CONFLICT)
+
+
+def proposal_matrix(request: HttpRequest) -> HttpResponse:
+    """Open proposals x municipalities, for the coordinator and the secretaries."""
+    form = MatrixFilterForm(request.GET or None)
+    proposals = access.readable_proposals(request.user).select_related("body", "cooperation")
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("cooperation"):
+        proposals = proposals.filter(cooperation=data["cooperation"])
+    if data.get("body"):
+        proposals = proposals.filter(body=data["body"])
+    proposals = proposals.filter(status=data["status"]) if data.get("status") else proposals.open()
+    if data.get("year"):
+        proposals = proposals.filter(sent_on__year=data["year"])
+    proposals = list(proposals.with_counts().order_by("-sent_on", "-pk")[:200])
+    decisions = CollegeDecision.objects.filter(proposal__in=proposals).select_related("municipality")
+    cells: dict[tuple[int, int], CollegeDecision] = {}
+    municipalities: dict[int, Municipality] = {}
+    for decision in decisions:
+        cells[decision.proposal_id, decision.municipality_id] = decision
+        municipalities[decision.municipality_id] = decision.municipality
+    columns = sorted(municipalities.values(), key=lambda m: m.name)
+    rows = [(proposal, [cells.get((proposal.pk, m.pk)) for m in columns]) for proposal in proposals]
+    return render(
+        request,
+        "decisions/proposal_matrix.html",
+        {
+            "form": form,
+            "rows": rows,
+            "columns": columns,
+            "can_create": is_coordinator(request.user) or bodies_prepared_by(request.user).exists(),
+        },
+    )
+
+
+def proposal_create(request: HttpRequest) -> HttpResponse:
+    bodies = bodies_prepared_by(request.user)
+    if not bodies.exists():
+        raise Http404
+    form = ProposalForm(request.POST or None, bodies=bodies)
+    if request.method == "POST" and form.is_valid():
+        proposal = form.save()
+        messages.success(request, _("The proposal is saved as a draft."))
+        return redirect("proposal_detail", pk=proposal.pk)
+    return render(request, "decisions/proposal_form.html", {"form": form})
+
+
+def proposal_update(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = access.get_proposal_for_user(request.user, pk, manage=True)
+    if proposal.status != RegionalProposal.Status.DRAFT:
+        return _conflict(request, TransitionNotAllowed(_("The text is frozen once the regional position is adopted.")))
+    form = ProposalForm(request.POST or None, instance=proposal, bodies=bodies_prepared_by(request.user))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The proposal is saved."))
+        return redirect("proposal_detail", pk=proposal.pk)
+    return render(request, "decisions/proposal_form.html", {"form": form, "proposal": proposal})
+
+
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = access.get_proposal_for_user(request.user, pk)
+    decisions = list(
+        proposal.college_decisions.select_related("municipality", "version", "approved_by__person").prefetch_related(
+            "pdfs"
+        )
+    )
+    recordable = set(access.municipalities_for(request.user, "record_college_decisions").values_list("pk", flat=True))
+    approvable = set(access.municipalities_for(request.user, "approve_college_decisions").values_list("pk", flat=True))
+    for decision in decisions:
+        decision.can_record = decision.municipality_id in recordable and not decision.is_final
+        decision.can_approve = decision.municipality_id in approvable
+    outcome = proposal.outcome() if decisions else None
+    return render(
+        request,
+        "decisions/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "decisions": decisions,
+            "outcome": outcome,
+            "versions": proposal.versions.all(),
+            "can_manage": access.can_manage(request.user, proposal),
+            "withdraw_form": WithdrawForm(),
+            "reconciliation_meeting": proposal.reconciliation_meeting() if outcome and outcome["diverges"] else None,
+        },
+    )
+
+
+@require_POST
+def proposal_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    proposal = access.get_proposal_for_user(request.user, pk, manage=True)
+    try:
+        with transaction.atomic():
+            if action == "adopt":
+                proposal.adopt(by=request.user)
+                messages.success(request, _("The regional position is adopted; the text is now frozen."))
+            elif action == "send":
+                version = proposal.send(by=request.user)
+                messages.success(
+                    request,
+                    _("Sent to %(count)s colleges as version %(number)s.")
+                    % {"count": proposal.college_decisions.count(), "number": version.number},
+                )
+            elif action == "withdraw":
+                form = WithdrawForm(request.POST)
+                proposal.withdraw(by=request.user, reason=form.data.get("reason", ""))
+                messages.success(request, _("The proposal is withdrawn."))
+            elif action == "close":
+                proposal.close(by=request.user)
+                messages.success(request, _("The proposal is closed."))
+            elif action == "reconcile":
+                item = proposal.put_reconciliation_on_agenda(by=request.user)
+                messages.success(
+                    request,
+                    _("The reconciliation is item %(number)s of %(meeting)s.")
+                    % {"number": item.number, "meeting": item.meeting},
+                )
+            else:
+                raise Http404
+    except (TransitionNotAllowed, ValidationError) as error:
+        return _conflict(request, error)
+    return redirect("proposal_detail", pk=proposal.pk)
+
+
+def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = access.get_decision_for_user(request.user, pk, perm="record")
+    initial = {
+        "lock_version": decision.lock_version,
+        "outcome": decision.outcome if decision.outcome != CollegeDecision.Outcome.PENDING else None,
+        "decided_on": decision.decided_on or timezone.localdate(),
+        "reference": decision.reference,
+        "deviating_points": decision.deviating_points or "\n".join(decision.version.content["decision_points"]),
+    }
+    form = RecordForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision.record(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            status = 400
+        except (StaleDecision, TransitionNotAllowed) as error:
+            form.add_error(None, str(error))
+            form.data = form.data.copy()
+            form.data["lock_version"] = CollegeDecision.objects.get(pk=pk).lock_version
+            status = CONFLICT
+        else:
+            messages.success(request, _("The decision is recorded and waits for the mayor's approval."))
+            return redirect("proposal_detail", pk=decision.proposal_id)
+    elif request.method == "POST":
+        status = 400
+    return render(request, "decisions/decision_form.html", {"form": form, "decision": decision}, status=status)
+
+
+@require_POST
+def decision_review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    decision = access.get_decision_for_user(request.user, pk, perm="approve")
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    try:
+        if action == "approve":
+            decision.approve(by=request.user)
+            messages.success(request, _("Approved. The decision PDF is being made."))
+        elif action == "send-back":
+            decision.send_back(by=request.user, comment=form.cleaned_data.get("comment", ""))
+            messages.success(request, _("Sent back to the municipal secretary with your comment."))
+        else:
+            raise Http404
+    except (TransitionNotAllowed, ValidationError) as error:
+        return _conflict(request, error)
+    return redirect(request.POST.get("next") or "my_approvals")
+
+
+def my_approvals(request: HttpRequest) -> HttpResponse:
+    """For a mayor: the decisions of their college waiting for approval."""
+    decisions = CollegeDecision.objects.awaiting_approval().filter(
+        municipality__in=access.municipalities_for(request.user, "approve_college_decisions")
+    )
+    return render(
+        request,
+        "decisions/decision_list.html",
+        {
+            "decisions": decisions.select_related("proposal", "municipality"),
+            "mode": "approve",
+            "review_form": ReviewForm(),
+        },
+    )
+
+
+def my_to_record(request: HttpRequest) -> HttpResponse:
+    """For a municipal secretary: proposals their college still has to decide on."""
+    decisions = CollegeDecision.objects.to_record().filter(
+        municipality__in=access.municipalities_for(request.user, "record_college_decisions")
+    )
+    return render(
+        request,
+        "decisions/decision_list.html",
+        {"decisions": decisions.select_related("proposal", "municipality"), "mode": "record"},
+    )
+
+
+def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = access.get_decision_for_user(request.user, pk)
+    pdf = decision.pdfs.first()
+    if pdf is None:
+        raise Http404
+    return FileResponse(pdf.file.open("rb"), as_attachment=True, filename=pdf.file.name.rsplit("/", 1)[-1])
+
+
+def decision_list_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The besluitenlijst of a meeting: every proposal adopted there, with its decision points."""
+    meeting = get_meeting_for_user(request.user, pk)
+    proposals = RegionalProposal.objects.filter(agenda_item__meeting=meeting).exclude(
+        status__in=[RegionalProposal.Status.DRAFT, RegionalProposal.Status.WITHDRAWN]
+    )
+    with translation.override("nl"):
+        content = render_pdf("pdf/decision_list.html", {"meeting": meeting, "proposals": proposals})
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="besluitenlijst-{meeting.starts_at:%Y-%m-%d}.pdf"'
+    return response

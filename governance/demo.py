@@ -366,9 +366,25 @@ def _load_bodies(region: DemoRegion) -> None:
     )
 
 
+def _slug(name: str) -> str:
+    return name.lower().replace(" ", "-")
+
+
+# Every other mayor and municipal secretary logs in too, so each college can decide.
+EXTRA_LOGINS = [
+    (f"{prefix}-{_slug(name)}", f"{name}:{role}", f"{label} {name}")
+    for name, _, _ in MUNICIPALITIES
+    if name != "Haarlem"
+    for prefix, role, label in (
+        ("burgemeester", "mayor", "burgemeester"),
+        ("secretaris", "municipal_secretary", "gemeentesecretaris"),
+    )
+]
+
+
 def _load_logins(region: DemoRegion, password: str) -> None:
     User = get_user_model()
-    for username, key, description in LOGINS:
+    for username, key, description in LOGINS + EXTRA_LOGINS:
         holder = region.people[key]
         user, _ = User.objects.get_or_create(username=username, defaults={"email": holder.email})
         user.email = holder.email
@@ -381,4 +397,5 @@ def _load_logins(region: DemoRegion, password: str) -> None:
         if holder.user_id != user.pk:
             holder.user = user
             holder.save()
-        region.logins.append((username, holder.full_name, description))
+        if (username, key, description) in LOGINS:
+            region.logins.append((username, holder.full_name, description))

@@ -3,6 +3,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from decisions.demo import load_proposals
 from governance import demo
 from meetings.demo import load_meetings
 
@@ -30,13 +31,15 @@ class Command(BaseCommand):
             )
         region = demo.load(password)
         load_meetings(region)
+        load_proposals(region)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo region loaded: {len(region.municipalities)} municipalities, "
                 f"{len(region.cooperations)} cooperations, {len(region.bodies)} bodies, "
-                f"{len(region.people)} people, and the next meetings of each body."
+                f"{len(region.people)} people, the next meetings of each body and regional proposals in every state."
             )
         )
         self.stdout.write(f"Demo log-ins (password: {password}):")
         for username, name, description in region.logins:
             self.stdout.write(f"  {username:<15} {name:<28} {description}")
+        self.stdout.write("  and burgemeester-<gemeente> / secretaris-<gemeente> for every other municipality")

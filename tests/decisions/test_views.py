@@ -1,0 +1,182 @@
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pypdf import PdfReader
+
+from decisions.models import CollegeDecision, DecisionPdf, RegionalProposal
+from decisions.tasks import render_decision_pdf
+from governance.models import Membership
+from tests.factories import MembershipFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+Outcome = CollegeDecision.Outcome
+
+
+@pytest.fixture
+def sent(covenant, coordinator):
+    proposal = covenant.proposal()
+    proposal.adopt(by=coordinator)
+    proposal.send(by=coordinator, on=D(2026, 11, 1))
+    return proposal
+
+
+def record_url(proposal, name):
+    return reverse("decision_record", args=[proposal.college_decisions.get(municipality__name=name).pk])
+
+
+def post_record(client, proposal, name, **fields):
+    decision = proposal.college_decisions.get(municipality__name=name)
+    data = {
+        "lock_version": decision.lock_version,
+        "outcome": "agreed",
+        "decided_on": "2026-11-10",
+        "reference": "B&W 2026/1",
+    }
+    return client.post(reverse("decision_record", args=[decision.pk]), data | fields)
+
+
+# role x action x own/other municipality: the statuses a person gets.
+@pytest.mark.parametrize(
+    ("role", "own", "other"),
+    [("secretary", 200, 403), ("mayor", 403, 403), ("coordinator", 200, 200)],
+)
+def test_who_may_open_the_record_form(covenant, sent, coordinator, client_for, role, own, other):
+    users = {
+        "secretary": covenant.secretaries["Haarlem"],
+        "mayor": covenant.mayors["Haarlem"],
+        "coordinator": coordinator,
+    }
+    client = client_for(users[role])
+    assert client.get(record_url(sent, "Haarlem")).status_code == own
+    assert client.get(record_url(sent, "Heemstede")).status_code == other
+
+
+@pytest.mark.parametrize(
+    ("role", "own", "other"), [("mayor", 302, 403), ("secretary", 403, 403), ("coordinator", 403, 403)]
+)
+def test_who_may_approve(covenant, sent, coordinator, client_for, role, own, other):
+    for name in ("Haarlem", "Heemstede"):
+        post_record(client_for(covenant.secretaries[name]), sent, name)
+    users = {
+        "secretary": covenant.secretaries["Haarlem"],
+        "mayor": covenant.mayors["Haarlem"],
+        "coordinator": coordinator,
+    }
+    client = client_for(users[role])
+    for name, expected in (("Haarlem", own), ("Heemstede", other)):
+        decision = sent.college_decisions.get(municipality__name=name)
+        assert client.post(reverse("decision_review", args=[decision.pk, "approve"])).status_code == expected
+        decision.refresh_from_db()
+        assert (decision.review == CollegeDecision.Review.APPROVED) == (expected == 302)
+
+
+def test_people_outside_the_cooperation_see_nothing(covenant, sent, outsider, client_for):
+    client = client_for(outsider)
+    assert client.get(reverse("proposal_detail", args=[sent.pk])).status_code == 404
+    assert client.get(record_url(sent, "Haarlem")).status_code == 404
+    assert "Regionale woonagenda" not in client.get(reverse("proposal_matrix")).content.decode()
+
+
+def test_only_managers_adopt_send_and_withdraw(covenant, coordinator, client_for):
+    proposal = covenant.proposal()
+    secretary = PersonFactory(with_login=True)
+    MembershipFactory(body=covenant.body, person=secretary, role=Membership.Role.SECRETARY, starts_on=D(2021, 1, 1))
+    mayor = client_for(covenant.mayors["Haarlem"])
+    assert mayor.post(reverse("proposal_transition", args=[proposal.pk, "adopt"])).status_code == 403
+    body_secretary = client_for(secretary.user)
+    assert body_secretary.post(reverse("proposal_transition", args=[proposal.pk, "adopt"])).status_code == 302
+    assert body_secretary.post(reverse("proposal_transition", args=[proposal.pk, "adopt"])).status_code == 409
+    assert body_secretary.post(reverse("proposal_transition", args=[proposal.pk, "send"])).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == RegionalProposal.Status.SENT and proposal.college_decisions.count() == 4
+
+
+def test_a_decision_date_before_sending_is_a_form_error(covenant, sent, client_for):
+    response = post_record(client_for(covenant.secretaries["Haarlem"]), sent, "Haarlem", decided_on="2026-10-01")
+    assert response.status_code == 400
+    assert "Het college kan niet besluiten voordat het voorstel is verstuurd" in response.content.decode()
+    assert sent.college_decisions.get(municipality__name="Haarlem").outcome == Outcome.PENDING
+
+
+def test_a_second_save_with_an_old_form_is_refused(covenant, sent, client_for):
+    client = client_for(covenant.secretaries["Haarlem"])
+    decision = sent.college_decisions.get(municipality__name="Haarlem")
+    old = {"lock_version": 0, "outcome": "agreed", "decided_on": "2026-11-10", "reference": "eerste"}
+    url = reverse("decision_record", args=[decision.pk])
+    assert client.post(url, old).status_code == 302
+    # The mayor sends it back, then a stale form comes in.
+    decision.refresh_from_db()
+    decision.send_back(by=covenant.mayors["Haarlem"], comment="Kenmerk klopt niet")
+    response = client.post(url, old | {"reference": "tweede"})
+    assert response.status_code == 409
+    decision.refresh_from_db()
+    assert decision.reference == "eerste"
+
+
+def test_the_matrix_shows_divergence_in_words(covenant, sent, client_for, coordinator):
+    post_record(client_for(covenant.secretaries["Heemstede"]), sent, "Heemstede", outcome="not_agreed")
+    page = client_for(coordinator).get(reverse("proposal_matrix")).content.decode()
+    assert "niet ingestemd" in page and "wijkt af" in page
+
+
+def test_matrix_queries_do_not_grow_with_proposals(covenant, coordinator, client_for, django_assert_max_num_queries):
+    from tests.factories import MunicipalityFactory, ParticipationFactory
+
+    for _ in range(5):
+        ParticipationFactory(
+            cooperation=covenant.cooperation, municipality=MunicipalityFactory(), joined_on=D(2021, 1, 1)
+        )
+
+    def make(count):
+        for _ in range(count):
+            proposal = covenant.proposal()
+            proposal.adopt(by=coordinator)
+            proposal.send(by=coordinator)
+
+    client = client_for(coordinator)
+    make(5)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("proposal_matrix"))
+    make(45)
+    with django_assert_max_num_queries(len(small)):
+        page = client.get(reverse("proposal_matrix")).content.decode()
+    assert CollegeDecision.objects.count() == 50 * 9
+    assert page.count("Regionale woonagenda") == 50
+
+
+def test_the_decision_pdf_holds_key_message_points_and_signatories(covenant, sent, client_for):
+    post_record(client_for(covenant.secretaries["Haarlem"]), sent, "Haarlem")
+    decision = sent.college_decisions.get(municipality__name="Haarlem")
+    decision.approve(by=covenant.mayors["Haarlem"])
+    pdf = DecisionPdf.objects.get(pk=render_decision_pdf(decision.pk))
+    assert render_decision_pdf(decision.pk) == pdf.pk  # rendered once per decision state
+    with pdf.file.open("rb") as handle:
+        text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(handle.read())).pages)
+    assert "Gemeente Haarlem" in text and "Kernboodschap" in text
+    assert "De gemeenten werken samen aan voldoende betaalbare woningen." in text
+    for point in ("In te stemmen met de regionale woonagenda", "De raad te informeren"):
+        assert point in text
+    assert decision.secretary_name in text and decision.mayor_name in text
+    assert "de secretaris," in text and "de burgemeester," in text
+    for heading in ("1. Inleiding", "2. Besluitpunten college", "3. Beoogd resultaat", "6. Uitvoering"):
+        assert heading in text
+    response = client_for(covenant.mayors["Haarlem"]).get(reverse("decision_pdf", args=[decision.pk]))
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
+
+
+def test_the_mayor_sees_what_waits_for_approval_and_the_secretary_what_to_record(covenant, sent, client_for):
+    secretary = client_for(covenant.secretaries["Haarlem"])
+    assert "Regionale woonagenda" in secretary.get(reverse("my_to_record")).content.decode()
+    post_record(secretary, sent, "Haarlem")
+    assert "Regionale woonagenda" not in secretary.get(reverse("my_to_record")).content.decode()
+    mayor = client_for(covenant.mayors["Haarlem"])
+    assert "Regionale woonagenda" in mayor.get(reverse("my_approvals")).content.decode()
+    assert (
+        "Regionale woonagenda"
+        not in client_for(covenant.mayors["Heemstede"]).get(reverse("my_approvals")).content.decode()
+    )

@@ -180,3 +180,41 @@ def test_the_mayor_sees_what_waits_for_approval_and_the_secretary_what_to_record
         "Regionale woonagenda"
         not in client_for(covenant.mayors["Heemstede"]).get(reverse("my_approvals")).content.decode()
     )
+
+
+def test_the_decision_list_of_a_meeting_holds_its_proposals(covenant, coordinator, client_for):
+    from django.utils import timezone
+
+    from meetings.models import Meeting, Purpose
+
+    meeting = Meeting.for_body(covenant.body, timezone.now() + datetime.timedelta(days=3))
+    meeting.save()
+    item = meeting.add_item(version=None, by=coordinator, title="Woonagenda", purpose=Purpose.REGIONAL_POSITION)
+    adopted = covenant.proposal(agenda_item=item)
+    adopted.adopt(by=coordinator)
+    covenant.proposal(agenda_item=item, title="Nog een concept")  # a draft is not on the list
+    response = client_for(coordinator).get(reverse("decision_list_pdf", args=[meeting.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Besluitenlijst" in text and "Regionale woonagenda" in text
+    assert "In te stemmen met de regionale woonagenda" in text and "Nog een concept" not in text
+
+
+def test_writing_a_proposal_with_bad_input_saves_nothing(covenant, coordinator, client_for):
+    client = client_for(coordinator)
+    data = {"title": "", "body": covenant.body.pk, "cooperation": covenant.cooperation.pk, "key_message": "K"}
+    response = client.post(reverse("proposal_create"), data)
+    assert response.status_code == 200
+    assert "Dit veld is verplicht." in response.content.decode()
+    assert not RegionalProposal.objects.exists()
+    response = client.post(
+        reverse("proposal_create"), data | {"title": "Woonagenda", "decision_points": "Punt 1\nPunt 2"}
+    )
+    assert response.status_code == 302
+    proposal = RegionalProposal.objects.get()
+    assert proposal.points == ["Punt 1", "Punt 2"] and proposal.status == RegionalProposal.Status.DRAFT
+    client.post(reverse("proposal_transition", args=[proposal.pk, "adopt"]))
+    response = client.post(reverse("proposal_update", args=[proposal.pk]), data | {"title": "Anders"})
+    assert response.status_code == 409
+    proposal.refresh_from_db()
+    assert proposal.title == "Woonagenda"

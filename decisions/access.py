@@ -39,7 +39,7 @@ def can_manage(user, proposal: RegionalProposal) -> bool:
 
 
 def municipalities_for(user, codename: str):
-    if is_coordinator(user) and codename == "record_college_decisions":
+    if is_coordinator(user) and codename in ("record_college_decisions", "keep_council_tracks"):
         return Municipality.objects.all()
     return get_objects_for_user(user, f"municipalities.{codename}", klass=Municipality, accept_global_perms=False)
 
@@ -69,3 +69,16 @@ def get_decision_for_user(user, pk: int, *, perm: str | None = None) -> CollegeD
     ):
         raise PermissionDenied
     return decision
+
+
+def get_track_for_user(user, pk: int, *, keep: bool = False):
+    from decisions.models import CouncilTrack
+
+    track = get_object_or_404(
+        CouncilTrack.objects.select_related("proposal__cooperation", "proposal__body", "municipality", "sent_version"),
+        pk=pk,
+    )
+    get_proposal_for_user(user, track.proposal_id)
+    if keep and not user.has_perm("municipalities.keep_council_tracks", track.municipality):
+        raise PermissionDenied
+    return track

@@ -79,6 +79,43 @@ def load_proposals(region: DemoRegion) -> None:
                 else "",
             )
             decision.approve(by=region.people[f"{name}:mayor"].user)
+        if status == RegionalProposal.Status.SENT:
+            _council_tracks(proposal, sent_on)
         if status == RegionalProposal.Status.CLOSED:
             proposal.refresh_from_db()
             proposal.close(by=coordinator)
+
+
+def _council_tracks(proposal: RegionalProposal, sent_on: datetime.date) -> None:
+    """The griffies at work: a window, two councils planned, one that received it late."""
+    proposal.council_window_from = sent_on + datetime.timedelta(days=7)
+    proposal.council_window_to = sent_on + datetime.timedelta(days=28)
+    proposal.save()
+    tracks = {t.municipality.name: t for t in proposal.council_tracks.select_related("municipality")}
+    weeks = datetime.timedelta(weeks=1)
+    days = datetime.timedelta(days=1)
+    plans = {
+        "Haarlem": {
+            "involvement": "wishes",
+            "status": "planned",
+            "committee_date": sent_on + 8 * weeks,
+            "council_date": sent_on + 10 * weeks,
+            "sent_to_council_on": sent_on + 10 * days,
+        },
+        "Heemstede": {
+            "involvement": "wishes",
+            "status": "planned",
+            "council_date": sent_on + 9 * weeks,
+            "sent_to_council_on": sent_on + 12 * days,
+        },
+        "Zandvoort": {
+            "involvement": "informed",
+            "status": "planned",
+            "council_date": sent_on + 14 * weeks,
+            "sent_to_council_on": sent_on + 20 * days + 4 * weeks,
+            "outside_window_reason": "Raadsvergadering van oktober verviel; doorgeschoven.",
+        },
+    }
+    for name, fields in plans.items():
+        track = tracks[name]
+        track.keep(lock_version=track.lock_version, **fields)

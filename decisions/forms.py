@@ -14,6 +14,9 @@ class ProposalForm(forms.ModelForm):
             "body",
             "cooperation",
             "agenda_item",
+            "council_window_from",
+            "council_window_to",
+            "opinion_weeks",
             "key_message",
             "decision_points",
             "introduction",
@@ -80,3 +83,66 @@ class MatrixFilterForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["cooperation"].queryset = Cooperation.objects.all()
+
+
+class CouncilTrackForm(forms.ModelForm):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        from decisions.models import CouncilTrack
+
+        model = CouncilTrack
+        fields = [
+            "involvement",
+            "status",
+            "committee_date",
+            "council_date",
+            "sent_to_council_on",
+            "outside_window_reason",
+            "council_points",
+            "outcome",
+            "outcome_date",
+            "notes",
+            "council_item_url",
+        ]
+        widgets = {
+            **{
+                name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+                for name in ["committee_date", "council_date", "sent_to_council_on", "outcome_date"]
+            },
+            "outside_window_reason": forms.Textarea(attrs={"rows": 2}),
+            "council_points": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lock_version"].initial = self.instance.lock_version
+
+    def _post_clean(self):
+        # The model's own rules run in CouncilTrack.keep(), under the row lock.
+        pass
+
+
+class LeadTimeForm(forms.Form):
+    council_lead_weeks = forms.IntegerField(
+        label=_("college decision before the council date (weeks)"), min_value=0, max_value=52
+    )
+
+
+class WindowForm(forms.ModelForm):
+    """The council window and opinion period: not part of the frozen text, so they can change after adoption."""
+
+    class Meta:
+        model = RegionalProposal
+        fields = ["council_window_from", "council_window_to", "opinion_weeks"]
+        widgets = {
+            "council_window_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "council_window_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def _post_clean(self):
+        super()._post_clean()
+        start, end = self.cleaned_data.get("council_window_from"), self.cleaned_data.get("council_window_to")
+        if start and end and end < start and "council_window_to" not in self.errors:
+            self.add_error("council_window_to", _("The window ends before it starts."))

@@ -86,6 +86,16 @@ class RegionalProposal(StatusWorkflow, models.Model):
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True, editable=False)
     sent_on = models.DateField(_("sent on"), null=True, blank=True, editable=False)
     withdrawal_reason = models.TextField(_("reason for withdrawing"), blank=True)
+    council_window_from = models.DateField(
+        _("to the councils from"),
+        null=True,
+        blank=True,
+        help_text=_("Councils receive the proposal identically and simultaneously, within this window."),
+    )
+    council_window_to = models.DateField(_("to the councils until"), null=True, blank=True)
+    opinion_weeks = models.PositiveSmallIntegerField(
+        _("opinion period (weeks)"), default=8, help_text=_("For a zienswijze: how long the councils have.")
+    )
     lock_version = models.PositiveIntegerField(default=0, editable=False)
 
     history = HistoricalRecords(excluded_fields=["lock_version"])
@@ -101,6 +111,8 @@ class RegionalProposal(StatusWorkflow, models.Model):
         return self.title
 
     def clean(self) -> None:
+        if self.council_window_from and self.council_window_to and self.council_window_to < self.council_window_from:
+            raise ValidationError({"council_window_to": _("The window ends before it starts.")})
         if self.body_id and self.cooperation_id and self.body.cooperation_id != self.cooperation_id:
             raise ValidationError({"cooperation": _("The body that adopts it belongs to another cooperation.")})
         if self.pk and self.status != self.Status.DRAFT:
@@ -152,9 +164,12 @@ class RegionalProposal(StatusWorkflow, models.Model):
             sha256=hashlib.sha256(canonical.encode()).hexdigest(),
             frozen_by=by,
         )
+        participants = list(self.cooperation.participants_on(on))
         CollegeDecision.objects.bulk_create(
-            CollegeDecision(proposal=self, municipality=municipality, version=version)
-            for municipality in self.cooperation.participants_on(on)
+            CollegeDecision(proposal=self, municipality=municipality, version=version) for municipality in participants
+        )
+        CouncilTrack.objects.bulk_create(
+            CouncilTrack(proposal=self, municipality=municipality) for municipality in participants
         )
         return version
 
@@ -286,6 +301,7 @@ class CollegeDecision(models.Model):
         APPROVED = "approved", _("approved by the mayor")
         RETURNED = "returned", _("sent back by the mayor")
 
+    DECIDED_OUTCOMES = frozenset({Outcome.AGREED, Outcome.AGREED_AMENDED, Outcome.NOT_AGREED})
     # Which outcomes a recorded decision may move to (deferred can be decided later).
     OUTCOME_TRANSITIONS = {
         Outcome.PENDING: {Outcome.AGREED, Outcome.AGREED_AMENDED, Outcome.NOT_AGREED, Outcome.DEFERRED},
@@ -482,3 +498,204 @@ class DecisionPdf(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} (v{self.lock_version})"
+
+
+# How long a college needs between the regional position and its own decision.
+COLLEGE_PREPARATION = datetime.timedelta(weeks=2)
+
+
+class CouncilTrack(models.Model):
+    """How and when one council is involved in a regional proposal, kept by its griffier."""
+
+    class Involvement(models.TextChoices):
+        INFORMED = "informed", _("informed")
+        WISHES = "wishes", _("wishes and objections")
+        OPINION = "opinion", _("opinion (zienswijze)")
+        CONSENT = "consent", _("consent")
+        FRAMEWORK = "framework", _("framework setting")
+
+    class Status(models.TextChoices):
+        NOT_PLANNED = "not_planned", _("not planned")
+        PLANNED = "planned", _("planned")
+        IN_COMMITTEE = "in_committee", _("in committee")
+        DECIDED = "decided", _("decided by the council")
+        NOT_NEEDED = "not_needed", _("not needed")
+
+    class Outcome(models.TextChoices):
+        ADOPTED = "adopted", _("adopted")
+        ADOPTED_AMENDED = "adopted_amended", _("adopted as amended")
+        REJECTED = "rejected", _("rejected")
+        POSTPONED = "postponed", _("postponed")
+
+    proposal = models.ForeignKey(RegionalProposal, on_delete=models.CASCADE, related_name="council_tracks")
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="council_tracks"
+    )
+    involvement = models.CharField(
+        _("involvement"), max_length=20, choices=Involvement.choices, default=Involvement.INFORMED
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_PLANNED)
+    committee_date = models.DateField(_("committee date"), null=True, blank=True)
+    council_date = models.DateField(_("council date"), null=True, blank=True)
+    sent_to_council_on = models.DateField(_("sent to the council on"), null=True, blank=True)
+    sent_version = models.ForeignKey(
+        ProposalVersion,
+        verbose_name=_("version sent to the council"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="council_tracks",
+    )
+    outside_window_reason = models.TextField(_("why outside the window"), blank=True)
+    council_points = models.TextField(
+        _("decision points as put to the council"),
+        blank=True,
+        help_text=_("Only where the council received other decision points than the frozen version, one per line."),
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_date = models.DateField(_("outcome date"), null=True, blank=True)
+    notes = models.TextField(_("motions and amendments"), blank=True)
+    council_item_url = models.URLField(_("item in the council information system"), blank=True)
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["lock_version"])
+
+    class Meta:
+        ordering = ["proposal", "municipality__name"]
+        verbose_name = _("council track")
+        verbose_name_plural = _("council tracks")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "municipality"], name="one_council_track_per_municipality")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.proposal}"
+
+    # Deadlines worked backwards from the council date.
+
+    @property
+    def latest_college_decision(self) -> datetime.date | None:
+        if not self.council_date:
+            return None
+        return self.council_date - datetime.timedelta(weeks=self.municipality.council_lead_weeks)
+
+    @property
+    def latest_administrative_meeting(self) -> datetime.date | None:
+        college = self.latest_college_decision
+        if college is None:
+            return None
+        if self.involvement == self.Involvement.OPINION:
+            # The councils need the whole opinion period after the regional body sends it.
+            return college - datetime.timedelta(weeks=self.proposal.opinion_weeks)
+        return college - COLLEGE_PREPARATION
+
+    @property
+    def outside_window(self) -> bool:
+        proposal, sent = self.proposal, self.sent_to_council_on
+        if not sent:
+            return False
+        return bool(
+            (proposal.council_window_from and sent < proposal.council_window_from)
+            or (proposal.council_window_to and sent > proposal.council_window_to)
+        )
+
+    @property
+    def received_points(self) -> list[str]:
+        own = [line.strip() for line in self.council_points.splitlines() if line.strip()]
+        return own or (self.sent_version.content["decision_points"] if self.sent_version_id else [])
+
+    @property
+    def received_sha256(self) -> str:
+        """The checksum of what this council received: the frozen version's, unless its points differ."""
+        if not self.sent_version_id:
+            return ""
+        if not self.council_points.strip():
+            return self.sent_version.sha256
+        content = {**self.sent_version.content, "decision_points": self.received_points}
+        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    @property
+    def other_version(self) -> bool:
+        """Whether this council received another text than the one frozen for every college."""
+        return bool(self.sent_version_id and self.received_sha256 != self.sent_version.sha256)
+
+    def diff(self) -> list[tuple[str, str]]:
+        import difflib
+
+        if not self.other_version:
+            return []
+        frozen = self.sent_version.content["decision_points"]
+        return [(line[0], line[2:]) for line in difflib.ndiff(frozen, self.received_points) if line[:1] in "-+ "]
+
+    def is_late(self, today: datetime.date | None = None) -> bool:
+        """The college's latest decision date has passed and it has not decided (uses prefetched decisions)."""
+        today = today or timezone.localdate()
+        college = self.latest_college_decision
+        decided = CollegeDecision.DECIDED_OUTCOMES
+        return bool(
+            college
+            and college < today
+            and self.status not in (self.Status.DECIDED, self.Status.NOT_NEEDED)
+            and not any(
+                d.municipality_id == self.municipality_id and d.outcome in decided
+                for d in self.proposal.college_decisions.all()
+            )
+        )
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        proposal = self.proposal
+        if self.committee_date and self.council_date and self.committee_date > self.council_date:
+            errors["committee_date"] = _("The committee meets before the council decides.")
+        if self.council_date and proposal.sent_on and self.council_date < proposal.sent_on:
+            errors["council_date"] = _(
+                "The council cannot decide before the proposal went to the colleges (%(date)s)."
+            ) % {"date": proposal.sent_on.strftime("%d-%m-%Y")}
+        if self.sent_to_council_on and proposal.sent_on and self.sent_to_council_on < proposal.sent_on:
+            errors["sent_to_council_on"] = _("The council cannot receive it before it went to the colleges.")
+        if self.outside_window and not self.outside_window_reason.strip():
+            errors["outside_window_reason"] = _(
+                "The date the council received it lies outside the window %(start)s – %(end)s. "
+                "Give the reason, or correct the date."
+            ) % {
+                "start": proposal.council_window_from.strftime("%d-%m-%Y") if proposal.council_window_from else "…",
+                "end": proposal.council_window_to.strftime("%d-%m-%Y") if proposal.council_window_to else "…",
+            }
+        if self.outcome and not self.outcome_date:
+            errors["outcome_date"] = _("Give the date of the council's outcome.")
+        if self.outcome_date and not self.outcome:
+            errors["outcome"] = _("Choose the council's outcome for this date.")
+        if self.status == self.Status.DECIDED and not self.outcome:
+            errors["outcome"] = _("A council that decided has an outcome.")
+        if self.status in (self.Status.PLANNED, self.Status.IN_COMMITTEE) and not self.council_date:
+            errors["council_date"] = _("A planned track has a council date.")
+        if (
+            not proposal.cooperation.participants_on(proposal.sent_on or timezone.localdate())
+            .filter(pk=self.municipality_id)
+            .exists()
+        ):
+            errors["municipality"] = _("%(municipality)s does not participate in %(cooperation)s.") % {
+                "municipality": self.municipality,
+                "cooperation": proposal.cooperation,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    @transaction.atomic
+    def keep(self, *, lock_version: int, **fields) -> None:
+        """The griffier's save: refused when someone else saved in between."""
+        locked = CouncilTrack.objects.select_for_update().get(pk=self.pk)
+        if locked.lock_version != lock_version:
+            raise StaleDecision(
+                _("Someone else saved this council track while you were working on it. Nothing of yours was saved.")
+            )
+        if self.proposal.status == RegionalProposal.Status.WITHDRAWN:
+            raise TransitionNotAllowed(_("The proposal is withdrawn."))
+        for name, value in fields.items():
+            setattr(self, name, value)
+        if self.sent_to_council_on and not self.sent_version_id:
+            self.sent_version = self.proposal.versions.order_by("-number").first()
+        self.full_clean()
+        self.lock_version = locked.lock_version + 1
+        self.save()

@@ -13,5 +13,9 @@ urlpatterns = [
     path("collegebesluiten/<int:pk>/vastleggen/", views.decision_record, name="decision_record"),
     path("collegebesluiten/<int:pk>/pdf/", views.decision_pdf, name="decision_pdf"),
     path("collegebesluiten/<int:pk>/<str:action>/", views.decision_review, name="decision_review"),
+    path("raden/", views.council_matrix, name="council_matrix"),
+    path("griffie/", views.griffier_dashboard, name="griffier_dashboard"),
+    path("raadstrajecten/<int:pk>/", views.council_track_edit, name="council_track_edit"),
+    path("gemeenten/<int:pk>/doorlooptijd/", views.lead_time_edit, name="lead_time_edit"),
     path("vergaderingen/<int:pk>/besluitenlijst.pdf", views.decision_list_pdf, name="decision_list_pdf"),
 ]

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,7 +10,16 @@ from django.views.decorators.http import require_POST
 from core.pdf import render_pdf
 from core.workflow import TransitionNotAllowed
 from decisions import access
-from decisions.forms import MatrixFilterForm, ProposalForm, RecordForm, ReviewForm, WithdrawForm
+from decisions.forms import (
+    CouncilTrackForm,
+    LeadTimeForm,
+    MatrixFilterForm,
+    ProposalForm,
+    RecordForm,
+    ReviewForm,
+    WindowForm,
+    WithdrawForm,
+)
 from decisions.models import CollegeDecision, RegionalProposal, StaleDecision
 from meetings.access import bodies_prepared_by, get_meeting_for_user, is_coordinator
 from municipalities.models import Municipality
@@ -70,9 +79,13 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
 
 def proposal_update(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = access.get_proposal_for_user(request.user, pk, manage=True)
-    if proposal.status != RegionalProposal.Status.DRAFT:
-        return _conflict(request, TransitionNotAllowed(_("The text is frozen once the regional position is adopted.")))
-    form = ProposalForm(request.POST or None, instance=proposal, bodies=bodies_prepared_by(request.user))
+    if proposal.status in (RegionalProposal.Status.CLOSED, RegionalProposal.Status.WITHDRAWN):
+        return _conflict(request, TransitionNotAllowed(_("A closed or withdrawn proposal no longer changes.")))
+    if proposal.status == RegionalProposal.Status.DRAFT:
+        form = ProposalForm(request.POST or None, instance=proposal, bodies=bodies_prepared_by(request.user))
+    else:
+        # The text is frozen; only the council window and the opinion period still change.
+        form = WindowForm(request.POST or None, instance=proposal)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The proposal is saved."))
@@ -101,6 +114,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decisions": decisions,
             "outcome": outcome,
             "versions": proposal.versions.all(),
+            "tracks": proposal.council_tracks.select_related("municipality", "sent_version", "proposal"),
             "can_manage": access.can_manage(request.user, proposal),
             "withdraw_form": WithdrawForm(),
             "reconciliation_meeting": proposal.reconciliation_meeting() if outcome and outcome["diverges"] else None,
@@ -241,3 +255,101 @@ def decision_list_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="besluitenlijst-{meeting.starts_at:%Y-%m-%d}.pdf"'
     return response
+
+
+# Council involvement.
+
+
+def _tracks_for(proposals):
+    from decisions.models import CouncilTrack
+
+    return CouncilTrack.objects.filter(proposal__in=proposals).select_related(
+        "municipality", "sent_version", "proposal"
+    )
+
+
+def council_matrix(request: HttpRequest) -> HttpResponse:
+    """Proposals x municipalities with the council status; the planning for the agenda committee."""
+    proposals = list(
+        access.readable_proposals(request.user)
+        .filter(status__in=[RegionalProposal.Status.SENT, RegionalProposal.Status.DECIDED])
+        .select_related("cooperation")
+        .prefetch_related("versions")
+        .order_by("-sent_on", "-pk")[:200]
+    )
+    cells, municipalities = {}, {}
+    for track in _tracks_for(proposals):
+        cells[track.proposal_id, track.municipality_id] = track
+        municipalities[track.municipality_id] = track.municipality
+    columns = sorted(municipalities.values(), key=lambda m: m.name)
+    rows = [(proposal, [cells.get((proposal.pk, m.pk)) for m in columns]) for proposal in proposals]
+    return render(request, "decisions/council_matrix.html", {"rows": rows, "columns": columns})
+
+
+def griffier_dashboard(request: HttpRequest) -> HttpResponse:
+    """For a griffier: what comes to my council and by when, what is late, what the others decided."""
+    from decisions.models import CouncilTrack
+
+    mine = access.municipalities_for(request.user, "keep_council_tracks")
+    own = list(
+        CouncilTrack.objects.filter(
+            municipality__in=mine,
+            proposal__status__in=[RegionalProposal.Status.SENT, RegionalProposal.Status.DECIDED],
+        )
+        .select_related("proposal__cooperation", "municipality", "sent_version")
+        .prefetch_related("proposal__council_tracks__municipality", "proposal__college_decisions")
+        .order_by("council_date", "proposal__sent_on")
+    )
+    today = timezone.localdate()
+    for track in own:
+        track.others = [t for t in track.proposal.council_tracks.all() if t.municipality_id != track.municipality_id]
+        decided = {
+            d.municipality_id
+            for d in track.proposal.college_decisions.all()
+            if d.outcome in ("agreed", "agreed_amended", "not_agreed")
+        }
+        college = track.latest_college_decision
+        track.late = bool(
+            college
+            and college < today
+            and track.municipality_id not in decided
+            and track.status not in (CouncilTrack.Status.DECIDED, CouncilTrack.Status.NOT_NEEDED)
+        )
+    return render(request, "decisions/griffier_dashboard.html", {"tracks": own, "municipalities": mine})
+
+
+def council_track_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    track = access.get_track_for_user(request.user, pk, keep=True)
+    form = CouncilTrackForm(request.POST or None, instance=track)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in CouncilTrackForm.Meta.fields}
+            try:
+                track.keep(lock_version=form.cleaned_data["lock_version"], **fields)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+                status = 400
+            except (StaleDecision, TransitionNotAllowed) as error:
+                form.add_error(None, str(error))
+                status = CONFLICT
+            else:
+                messages.success(request, _("The council track is saved."))
+                return redirect("griffier_dashboard")
+        else:
+            status = 400
+    return render(request, "decisions/council_track_form.html", {"form": form, "track": track}, status=status)
+
+
+def lead_time_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality = get_object_or_404(Municipality, pk=pk)
+    if not request.user.has_perm("municipalities.keep_council_tracks", municipality):
+        raise Http404
+    form = LeadTimeForm(request.POST or None, initial={"council_lead_weeks": municipality.council_lead_weeks})
+    if request.method == "POST" and form.is_valid():
+        municipality.council_lead_weeks = form.cleaned_data["council_lead_weeks"]
+        municipality.save()
+        messages.success(request, _("The lead time of %(municipality)s is saved.") % {"municipality": municipality})
+        return redirect("griffier_dashboard")
+    return render(request, "decisions/lead_time_form.html", {"form": form, "municipality": municipality})

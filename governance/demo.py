@@ -363,6 +363,17 @@ def _load_bodies(region: DemoRegion) -> None:
         kind=Body.Kind.JOINT_COUNCIL,
         cooperation=zk,
         frequency=Body.Frequency.AD_HOC,
+        expected_meetings_per_year=3,
+    )
+    _body(
+        region,
+        "joint_council_ijmond",
+        name="Regionale raadsbijeenkomst Zuid-Kennemerland en IJmond",
+        abbreviation="RRB ZK-IJ",
+        kind=Body.Kind.JOINT_COUNCIL,
+        cooperation=region.cooperations["VRK"],
+        frequency=Body.Frequency.AD_HOC,
+        expected_meetings_per_year=2,
     )
 
 

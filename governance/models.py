@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.periods import active_on_q, overlap_q
+from core.workflow import StatusWorkflow, TransitionNotAllowed
 from municipalities.models import Municipality, Office, Person, Portfolio, RegionalOrganisation, today
 
 
@@ -262,6 +263,12 @@ class ConsultationBody(models.Model):
         _("documents due (days before)"), default=7, help_text=_("Days before a meeting that documents are due.")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    expected_meetings_per_year = models.PositiveSmallIntegerField(
+        _("expected meetings a year"),
+        null=True,
+        blank=True,
+        help_text=_("What the covenant expects, e.g. three joint council meetings a year."),
+    )
 
     history = HistoricalRecords()
 
@@ -301,6 +308,36 @@ class ConsultationBody(models.Model):
 
     def covered_municipalities(self, on: datetime.date | None = None) -> models.QuerySet[Municipality]:
         return self.cooperation.participants_on(on)
+
+    def membership_rule_problems(self, on: datetime.date | None = None) -> list[str]:
+        """For a regional agenda committee: where the rule of two council members per
+        participating municipality is not met (empty when it is, or for other bodies)."""
+        if self.kind != self.Kind.REGIONAL_AGENDA_COMMITTEE:
+            return []
+        on = on or today()
+        seats: dict[int, int] = {}
+        council_members = Office.objects.current(on).filter(role=Office.Role.COUNCIL_MEMBER)
+        for membership in (
+            self.members_on(on)
+            .filter(
+                role__in=[Membership.Role.MEMBER, Membership.Role.CHAIR],
+                person__offices__in=council_members,
+            )
+            .distinct()
+        ):
+            seats[membership.on_behalf_of_id] = seats.get(membership.on_behalf_of_id, 0) + 1
+        problems = []
+        for municipality in self.covered_municipalities(on):
+            count = seats.get(municipality.pk, 0)
+            if count != 2:
+                problems.append(
+                    _("%(municipality)s: %(count)s of the two council members in the committee.")
+                    % {"municipality": municipality, "count": count}
+                )
+        return problems
+
+    def meetings_held_in(self, year: int) -> int:
+        return self.meetings.filter(starts_at__year=year).exclude(status="cancelled").count()
 
     def aldermen_for_policy_area(self, on: datetime.date | None = None) -> models.QuerySet[Office]:
         """The aldermen who hold this body's policy area in its municipalities on that day."""
@@ -476,3 +513,123 @@ class RegionalTask(models.Model):
     def clean(self) -> None:
         if self.lead_body_id and self.cooperation_id and self.lead_body.cooperation_id != self.cooperation_id:
             raise ValidationError({"lead_body": _("The lead body must belong to the same cooperation.")})
+
+
+class WorkProgramme(StatusWorkflow, models.Model):
+    """The yearly, multi-year work programme of a cooperation, adopted by its coordination meeting."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        COUNCIL_INPUT = "council_input", _("with the councils for input")
+        ADOPTED = "adopted", _("adopted")
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.COUNCIL_INPUT},
+        Status.COUNCIL_INPUT: {Status.ADOPTED},
+        Status.ADOPTED: set(),
+    }
+
+    cooperation = models.ForeignKey(
+        Cooperation, verbose_name=_("cooperation"), on_delete=models.PROTECT, related_name="work_programmes"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    council_input_until = models.DateField(_("council input until"), null=True, blank=True)
+    adopted_by = models.ForeignKey(
+        ConsultationBody,
+        verbose_name=_("adopted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adopted_work_programmes",
+    )
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cooperation__name", "-year"]
+        verbose_name = _("work programme")
+        verbose_name_plural = _("work programmes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperation", "year"],
+                name="one_work_programme_per_year",
+                violation_error_message=_("This cooperation already has a work programme for that year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Work programme')} {self.cooperation} {self.year}"
+
+    def coordination_body(self) -> ConsultationBody | None:
+        return self.cooperation.bodies.filter(kind=ConsultationBody.Kind.COORDINATION).first()
+
+    def ask_council_input(self, *, until: datetime.date) -> None:
+        if until < today():
+            raise ValidationError({"council_input_until": _("The councils need time: choose a date to come.")})
+        self._transition(self.Status.COUNCIL_INPUT, council_input_until=until)
+
+    def adopt(self, *, on: datetime.date | None = None) -> None:
+        on = on or today()
+        if self.council_input_until and on < self.council_input_until:
+            raise TransitionNotAllowed(
+                _("The councils can give input until %(date)s; adopt the programme after that.")
+                % {"date": date_format(self.council_input_until)}
+            )
+        self._transition(self.Status.ADOPTED, adopted_on=on, adopted_by=self.coordination_body())
+
+
+class WorkProgrammeEntry(models.Model):
+    """What the work programme plans for one regional main task, and when."""
+
+    programme = models.ForeignKey(WorkProgramme, on_delete=models.CASCADE, related_name="entries")
+    task = models.ForeignKey(
+        RegionalTask, verbose_name=_("regional main task"), on_delete=models.PROTECT, related_name="programme_entries"
+    )
+    what = models.TextField(_("what"))
+    when = models.CharField(_("when"), max_length=100, help_text=_("For example 'second quarter 2027'."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "task__position", "pk"]
+        verbose_name = _("work programme entry")
+        verbose_name_plural = _("work programme entries")
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.what[:50]}"
+
+    def clean(self) -> None:
+        if self.programme_id and self.task_id and self.task.cooperation_id != self.programme.cooperation_id:
+            raise ValidationError({"task": _("This main task belongs to another cooperation.")})
+
+
+class ProgressReport(models.Model):
+    """The progress of one regional main task in a programme year, for the councils."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("not started")
+        ON_TRACK = "on_track", _("on track")
+        DELAYED = "delayed", _("delayed")
+        DONE = "done", _("done")
+
+    programme = models.ForeignKey(WorkProgramme, on_delete=models.CASCADE, related_name="progress")
+    task = models.ForeignKey(
+        RegionalTask, verbose_name=_("regional main task"), on_delete=models.PROTECT, related_name="progress"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    progress = models.TextField(_("progress"), blank=True)
+    next_step = models.TextField(_("next step"), blank=True)
+    reported_on = models.DateField(_("reported on"), default=today)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "task__position"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [models.UniqueConstraint(fields=["programme", "task"], name="one_progress_report_per_task")]
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.get_status_display()}"

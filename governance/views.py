@@ -1,8 +1,25 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from governance.models import Membership
+from core.pdf import render_pdf
+from core.workflow import TransitionNotAllowed
+from governance.forms import CouncilInputForm, EntryForm, ProgrammeForm, ProgressForm
+from governance.models import (
+    ConsultationBody,
+    Cooperation,
+    Membership,
+    Participation,
+    ProgressReport,
+    RegionalTask,
+    WorkProgramme,
+)
+from municipalities.backends import is_regional_coordinator
 from municipalities.models import Office, today
 
 
@@ -35,3 +52,143 @@ def home(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
         },
     )
+
+
+# Work programmes and progress reports.
+
+
+def _programme_for_user(user, pk: int, *, edit: bool = False) -> WorkProgramme:
+    programme = get_object_or_404(WorkProgramme.objects.select_related("cooperation", "adopted_by"), pk=pk)
+    if not _reads_cooperation(user, programme.cooperation_id):
+        raise Http404
+    if edit and not _edits_programmes(user, programme.cooperation):
+        raise PermissionDenied
+    return programme
+
+
+def _reads_cooperation(user, cooperation_id: int) -> bool:
+    if is_regional_coordinator(user) or user.is_superuser:
+        return True
+    on = today()
+    mine = Office.objects.current(on).filter(person__user=user).values("municipality")
+    return Participation.objects.active_on(on).filter(cooperation_id=cooperation_id, municipality__in=mine).exists()
+
+
+def _edits_programmes(user, cooperation: Cooperation) -> bool:
+    """The coordinator, and the secretary or chair of the cooperation's coordination meeting."""
+    if is_regional_coordinator(user) or user.is_superuser:
+        return True
+    body = cooperation.bodies.filter(kind=ConsultationBody.Kind.COORDINATION).first()
+    return bool(body and user.has_perm("governance.prepare_meetings", body))
+
+
+def programme_list(request: HttpRequest) -> HttpResponse:
+    programmes = [
+        p
+        for p in WorkProgramme.objects.select_related("cooperation").order_by("cooperation__name", "-year")
+        if _reads_cooperation(request.user, p.cooperation_id)
+    ]
+    cooperations = [c for c in Cooperation.objects.all() if _edits_programmes(request.user, c)]
+    return render(request, "governance/programme_list.html", {"programmes": programmes, "cooperations": cooperations})
+
+
+def programme_create(request: HttpRequest) -> HttpResponse:
+    form = ProgrammeForm(request.POST or None)
+    form.fields["cooperation"].queryset = Cooperation.objects.filter(
+        pk__in=[c.pk for c in Cooperation.objects.all() if _edits_programmes(request.user, c)]
+    )
+    if not form.fields["cooperation"].queryset.exists():
+        raise Http404
+    if request.method == "POST" and form.is_valid():
+        programme = form.save()
+        return redirect("programme_detail", pk=programme.pk)
+    return render(request, "governance/programme_form.html", {"form": form})
+
+
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme_for_user(request.user, pk)
+    tasks = list(programme.cooperation.regional_tasks.select_related("lead_body"))
+    entries = programme.entries.select_related("task")
+    progress = {p.task_id: p for p in programme.progress.all()}
+    for task in tasks:
+        task.entries = [e for e in entries if e.task_id == task.pk]
+        task.report = progress.get(task.pk)
+    can_edit = _edits_programmes(request.user, programme.cooperation)
+    return render(
+        request,
+        "governance/programme_detail.html",
+        {
+            "programme": programme,
+            "tasks": tasks,
+            "can_edit": can_edit,
+            "entry_form": EntryForm(programme=programme) if can_edit else None,
+        },
+    )
+
+
+@require_POST
+def programme_entry_add(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme_for_user(request.user, pk, edit=True)
+    if programme.status == WorkProgramme.Status.ADOPTED:
+        return _conflict(request, _("An adopted work programme no longer changes."))
+    form = EntryForm(request.POST, programme=programme)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The entry is added."))
+        return redirect("programme_detail", pk=programme.pk)
+    return render(request, "governance/programme_form.html", {"form": form, "programme": programme}, status=400)
+
+
+def progress_edit(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
+    programme = _programme_for_user(request.user, pk, edit=True)
+    task = get_object_or_404(RegionalTask, pk=task_pk, cooperation=programme.cooperation)
+    report = ProgressReport.objects.filter(programme=programme, task=task).first() or ProgressReport(
+        programme=programme, task=task
+    )
+    form = ProgressForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The progress of %(task)s is saved.") % {"task": task})
+        return redirect("programme_detail", pk=programme.pk)
+    return render(request, "governance/programme_form.html", {"form": form, "programme": programme, "task": task})
+
+
+@require_POST
+def programme_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    programme = _programme_for_user(request.user, pk, edit=True)
+    try:
+        if action == "council-input":
+            form = CouncilInputForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Choose until when the councils can give input."))
+            programme.ask_council_input(until=form.cleaned_data["until"])
+        elif action == "adopt":
+            programme.adopt()
+        else:
+            raise Http404
+    except (TransitionNotAllowed, ValidationError) as error:
+        return _conflict(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+    return redirect("programme_detail", pk=programme.pk)
+
+
+def programme_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The work programme, or its progress report for the councils, as PDF."""
+    programme = _programme_for_user(request.user, pk)
+    if kind not in ("werkprogramma", "voortgangsrapportage"):
+        raise Http404
+    tasks = list(programme.cooperation.regional_tasks.select_related("lead_body"))
+    entries = list(programme.entries.select_related("task"))
+    progress = {p.task_id: p for p in programme.progress.all()}
+    for task in tasks:
+        task.entries = [e for e in entries if e.task_id == task.pk]
+        task.report = progress.get(task.pk)
+    with translation.override("nl"):
+        content = render_pdf(f"pdf/{kind}.html", {"programme": programme, "tasks": tasks})
+    response = HttpResponse(content, content_type="application/pdf")
+    name = f"{kind}-{programme.cooperation.abbreviation or programme.cooperation.pk}-{programme.year}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _conflict(request, message: str) -> HttpResponse:
+    return render(request, "meetings/conflict.html", {"message": message}, status=409)

@@ -19,4 +19,14 @@ def navigation(request) -> dict:
             or municipalities_for(user, "record_college_decisions").exists()
         )
 
-    return {"nav_prepares": SimpleLazyObject(prepares), "nav_decisions": SimpleLazyObject(acts_for_municipality)}
+    def keeps_council_tracks() -> bool:
+        from decisions.access import municipalities_for
+
+        user = request.user
+        return user.is_authenticated and municipalities_for(user, "keep_council_tracks").exists()
+
+    return {
+        "nav_prepares": SimpleLazyObject(prepares),
+        "nav_decisions": SimpleLazyObject(acts_for_municipality),
+        "nav_griffie": SimpleLazyObject(keeps_council_tracks),
+    }

@@ -80,6 +80,8 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "upcoming": meetings.upcoming(),
             "past": meetings.past()[:20],
             "can_prepare": access.can_prepare(request.user, body),
+            "held_this_year": body.meetings_held_in(timezone.localdate().year),
+            "rule_problems": body.membership_rule_problems(),
         },
     )
 

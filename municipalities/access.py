@@ -4,6 +4,7 @@
 |------------|----------------------|--------------------------|---------------------------|
 | secretary  | municipal secretary  | yes                      | no                        |
 | mayor      | mayor                | no                       | yes                       |
+| griffier   | griffier             | keeps the council tracks of the municipality                    |
 
 Groups are brought in line when an office or a person's log-in changes, and
 every night for offices that start or end by date (governance.tasks)."""
@@ -17,6 +18,7 @@ from municipalities.models import Municipality, Office, today
 GROUPS = {
     "secretary": (Office.Role.MUNICIPAL_SECRETARY, "record_college_decisions"),
     "mayor": (Office.Role.MAYOR, "approve_college_decisions"),
+    "griffier": (Office.Role.GRIFFIER, "keep_council_tracks"),
 }
 
 

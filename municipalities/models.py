@@ -41,6 +41,11 @@ class Municipality(models.Model):
         blank=True,
         help_text=_("Link to the council's own information system (NotuBiz, iBabs, ...)."),
     )
+    council_lead_weeks = models.PositiveSmallIntegerField(
+        _("college decision before the council date (weeks)"),
+        default=6,
+        help_text=_("Set by the griffier: how many weeks before a council date the college must have decided."),
+    )
 
     history = HistoricalRecords()
 
@@ -53,6 +58,7 @@ class Municipality(models.Model):
         permissions = [
             ("record_college_decisions", _("Can record the college decisions of the municipality")),
             ("approve_college_decisions", _("Can approve the college decisions of the municipality")),
+            ("keep_council_tracks", _("Can keep how the council of the municipality is involved")),
         ]
 
     def __str__(self) -> str:

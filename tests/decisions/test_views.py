@@ -202,7 +202,13 @@ def test_the_decision_list_of_a_meeting_holds_its_proposals(covenant, coordinato
 
 def test_writing_a_proposal_with_bad_input_saves_nothing(covenant, coordinator, client_for):
     client = client_for(coordinator)
-    data = {"title": "", "body": covenant.body.pk, "cooperation": covenant.cooperation.pk, "key_message": "K"}
+    data = {
+        "title": "",
+        "body": covenant.body.pk,
+        "cooperation": covenant.cooperation.pk,
+        "key_message": "K",
+        "opinion_weeks": 8,
+    }
     response = client.post(reverse("proposal_create"), data)
     assert response.status_code == 200
     assert "Dit veld is verplicht." in response.content.decode()
@@ -214,7 +220,29 @@ def test_writing_a_proposal_with_bad_input_saves_nothing(covenant, coordinator, 
     proposal = RegionalProposal.objects.get()
     assert proposal.points == ["Punt 1", "Punt 2"] and proposal.status == RegionalProposal.Status.DRAFT
     client.post(reverse("proposal_transition", args=[proposal.pk, "adopt"]))
-    response = client.post(reverse("proposal_update", args=[proposal.pk]), data | {"title": "Anders"})
-    assert response.status_code == 409
+    # After adoption the text is frozen: the form offers only the council window.
+    response = client.post(
+        reverse("proposal_update", args=[proposal.pk]),
+        data
+        | {
+            "title": "Anders",
+            "council_window_from": "2027-02-01",
+            "council_window_to": "2027-01-01",
+            "opinion_weeks": 8,
+        },
+    )
+    assert response.status_code == 200
+    assert "Het venster eindigt voordat het begint." in response.content.decode()
+    response = client.post(
+        reverse("proposal_update", args=[proposal.pk]),
+        data
+        | {
+            "title": "Anders",
+            "council_window_from": "2027-01-01",
+            "council_window_to": "2027-02-01",
+            "opinion_weeks": 8,
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
     proposal.refresh_from_db()
-    assert proposal.title == "Woonagenda"
+    assert proposal.title == "Woonagenda" and proposal.council_window_to == D(2027, 2, 1)

@@ -1,0 +1,33 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import ProgressReport, WorkProgramme, WorkProgrammeEntry
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = WorkProgramme
+        fields = ["cooperation", "year"]
+
+
+class EntryForm(forms.ModelForm):
+    class Meta:
+        model = WorkProgrammeEntry
+        fields = ["task", "what", "when"]
+        widgets = {"what": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, programme: WorkProgramme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.programme = programme
+        self.fields["task"].queryset = programme.cooperation.regional_tasks.all()
+
+
+class ProgressForm(forms.ModelForm):
+    class Meta:
+        model = ProgressReport
+        fields = ["status", "progress", "next_step"]
+        widgets = {"progress": forms.Textarea(attrs={"rows": 4}), "next_step": forms.Textarea(attrs={"rows": 3})}
+
+
+class CouncilInputForm(forms.Form):
+    until = forms.DateField(label=_("council input until"), widget=forms.DateInput(attrs={"type": "date"}))

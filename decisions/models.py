@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history
 
 from core.workflow import StatusWorkflow, TransitionNotAllowed
 from governance.models import ConsultationBody, Cooperation
@@ -165,11 +166,14 @@ class RegionalProposal(StatusWorkflow, models.Model):
             frozen_by=by,
         )
         participants = list(self.cooperation.participants_on(on))
-        CollegeDecision.objects.bulk_create(
-            CollegeDecision(proposal=self, municipality=municipality, version=version) for municipality in participants
+        # With history rows, so every track's history starts at the sending.
+        bulk_create_with_history(
+            [CollegeDecision(proposal=self, municipality=m, version=version) for m in participants],
+            CollegeDecision,
+            default_user=by,
         )
-        CouncilTrack.objects.bulk_create(
-            CouncilTrack(proposal=self, municipality=municipality) for municipality in participants
+        bulk_create_with_history(
+            [CouncilTrack(proposal=self, municipality=m) for m in participants], CouncilTrack, default_user=by
         )
         return version
 

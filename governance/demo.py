@@ -244,6 +244,7 @@ def load(password: str) -> DemoRegion:
 
     _load_bodies(region)
     _load_logins(region, password)
+    _load_work_programmes(region)
     return region
 
 
@@ -410,3 +411,29 @@ def _load_logins(region: DemoRegion, password: str) -> None:
             holder.save()
         if (username, key, description) in LOGINS:
             region.logins.append((username, holder.full_name, description))
+
+
+def _load_work_programmes(region: DemoRegion) -> None:
+    """This year's work programme of Zuid-Kennemerland, adopted, with progress; next year's in draft."""
+    from governance.models import ProgressReport, WorkProgramme, WorkProgrammeEntry
+
+    zk = region.cooperations["ZK"]
+    year = datetime.date.today().year
+    current, created = WorkProgramme.objects.get_or_create(cooperation=zk, year=year)
+    if created:
+        for task in zk.regional_tasks.all():
+            WorkProgrammeEntry.objects.create(
+                programme=current, task=task, what=f"Uitvoeringsagenda {task.name.lower()}", when=f"{year}"
+            )
+            ProgressReport.objects.create(
+                programme=current,
+                task=task,
+                status=ProgressReport.Status.ON_TRACK,
+                progress="De portefeuillehouders hebben de eerste mijlpalen gehaald.",
+                next_step="Tussenrapportage aan de raden in het najaar.",
+            )
+        current.status = WorkProgramme.Status.ADOPTED
+        current.adopted_on = datetime.date(year, 3, 1)
+        current.adopted_by = region.bodies["coordination"]
+        current.save()
+    WorkProgramme.objects.get_or_create(cooperation=zk, year=year + 1)

@@ -59,9 +59,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _programme_for_user(user, pk: int, *, edit: bool = False) -> WorkProgramme:
     programme = get_object_or_404(WorkProgramme.objects.select_related("cooperation", "adopted_by"), pk=pk)
-    if not _reads_cooperation(user, programme.cooperation_id):
+    edits = _edits_programmes(user, programme.cooperation)
+    if not (edits or _reads_cooperation(user, programme.cooperation_id)):
         raise Http404
-    if edit and not _edits_programmes(user, programme.cooperation):
+    if edit and not edits:
         raise PermissionDenied
     return programme
 
@@ -86,7 +87,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     programmes = [
         p
         for p in WorkProgramme.objects.select_related("cooperation").order_by("cooperation__name", "-year")
-        if _reads_cooperation(request.user, p.cooperation_id)
+        if _reads_cooperation(request.user, p.cooperation_id) or _edits_programmes(request.user, p.cooperation)
     ]
     cooperations = [c for c in Cooperation.objects.all() if _edits_programmes(request.user, c)]
     return render(request, "governance/programme_list.html", {"programmes": programmes, "cooperations": cooperations})

@@ -22,3 +22,46 @@ def load_meetings(region: DemoRegion) -> None:
         rule = body.cadence_rule(datetime.datetime.combine(first_day, start_time))
         for when in rule[:3] if rule is not None else []:
             Meeting.for_body(body, timezone.make_aware(when)).save()
+
+
+def load_minutes(region: DemoRegion) -> None:
+    """Two past meetings of the secretaries' meeting: the first with adopted minutes and
+    action points, the second held with draft minutes. Added once, found again by date."""
+    from meetings.minutes_views import _ensure_minutes, _fill_attendance
+    from meetings.models import ActionPoint, AgendaItem, Purpose
+
+    body = region.bodies["secretaries"]
+    secretary = region.people["Haarlem:municipal_secretary"].user
+    if body.meetings.past().exists():
+        return
+    today = timezone.localdate()
+    first_day, second_day = today - datetime.timedelta(weeks=4), today - datetime.timedelta(weeks=2)
+    meetings = []
+    for day, title in ((first_day, "Stand van zaken coronamaatregelen"), (second_day, "Regionale woonagenda")):
+        meeting = Meeting.for_body(body, timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0))))
+        meeting.save()
+        meeting.add_item(version=None, by=secretary, title=title, purpose=Purpose.DISCUSSION)
+        meeting.publish(by=secretary)
+        meeting.mark_held(by=secretary)
+        _fill_attendance(meeting)
+        meetings.append(meeting)
+    first, second = meetings
+    minutes = _ensure_minutes(first)
+    item = minutes.items.get(agenda_item__kind=AgendaItem.Kind.REGULAR)
+    item.write(
+        version=item.version,
+        discussion="De secretarissen wisselen de lokale maatregelen uit.",
+        conclusions="Afstemming loopt via het bestuurlijk afstemmingsoverleg.",
+    )
+    for person, what, due in (
+        ("Haarlem:project_leader", "Overzicht lokale maatregelen rondsturen", first_day + datetime.timedelta(days=7)),
+        (
+            "Heemstede:municipal_secretary",
+            "Notitie evaluatie coördinatiestructuur",
+            today + datetime.timedelta(days=14),
+        ),
+    ):
+        ActionPoint.objects.create(minutes_item=item, what=what, owner=region.people[person], due_on=due)
+    minutes.send(by=secretary)
+    minutes.adopt(by=secretary, in_meeting=second)
+    _ensure_minutes(second)

@@ -4,6 +4,7 @@ from pathlib import PurePosixPath
 import filetype
 from django import forms
 from django.conf import settings
+from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -304,3 +305,33 @@ class RouteForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ActionPointForm(forms.ModelForm):
+    class Meta:
+        from meetings.models import ActionPoint
+
+        model = ActionPoint
+        fields = ["what", "owner", "due_on"]
+        widgets = {
+            "what": forms.Textarea(attrs={"rows": 2}),
+            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+
+    def _post_clean(self):
+        # Fill the instance, but leave the model's rules to the view: they need the
+        # minutes item, which the form does not have.
+        self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+
+
+class AttendanceGuestForm(forms.Form):
+    name = forms.CharField(label=_("name of the guest"), max_length=200)
+
+
+class ErratumForm(forms.Form):
+    correction = forms.CharField(label=_("correction"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))

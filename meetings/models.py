@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -357,6 +358,15 @@ class AgendaItem(models.Model):
     )
     is_addendum = models.BooleanField(_("added after publication"), default=False, editable=False)
     withdrawn = models.BooleanField(_("withdrawn"), default=False, editable=False)
+    minutes_to_adopt = models.ForeignKey(
+        "Minutes",
+        verbose_name=_("minutes to adopt"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="adoption_items",
+    )
 
     history = HistoricalRecords()
 
@@ -699,3 +709,301 @@ class AgendaPdf(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} (v{self.agenda_version})"
+
+
+class Attendance(models.Model):
+    """Who was at a meeting, in which capacity, and whether present."""
+
+    class Capacity(models.TextChoices):
+        MEMBER = "member", _("member")
+        CHAIR = "chair", _("chair")
+        SECRETARY = "secretary", _("secretary")
+        ADVISORY = "advisory", _("advisory member")
+        ALDERMAN = "alderman", _("invited alderman")
+        GUEST = "guest", _("guest")
+
+    class Presence(models.TextChoices):
+        PRESENT = "present", _("present")
+        EXCUSED = "excused", _("absent with notice")
+        ABSENT = "absent", _("absent")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="attendance")
+    guest_name = models.CharField(_("guest"), max_length=200, blank=True)
+    capacity = models.CharField(_("capacity"), max_length=20, choices=Capacity.choices)
+    on_behalf_of = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    presence = models.CharField(_("presence"), max_length=20, choices=Presence.choices, default=Presence.PRESENT)
+    took_minutes = models.BooleanField(_("took the minutes"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "capacity", "pk"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once_per_person"),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | ~Q(guest_name=""), name="attendance_person_or_guest"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.person.full_name if self.person_id else self.guest_name
+
+
+class Minutes(StatusWorkflow, models.Model):
+    """The minutes (verslag) of a meeting: written per agenda item, sent for comment, adopted at the next meeting."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SENT = "sent", _("sent for comment")
+        ADOPTED = "adopted", _("adopted")
+
+    TRANSITIONS = {Status.DRAFT: {Status.SENT}, Status.SENT: {Status.ADOPTED, Status.DRAFT}, Status.ADOPTED: set()}
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="minutes")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    adopted_in = models.ForeignKey(
+        Meeting, verbose_name=_("adopted in"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    adoption_line = models.CharField(_("adoption"), max_length=300, blank=True)
+    secretary_name = models.CharField(_("the secretary"), max_length=200, blank=True)
+    chair_name = models.CharField(_("the chair"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self) -> str:
+        return f"{_('Minutes')} {self.meeting}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.ADOPTED
+
+    def adoption_item(self) -> AgendaItem | None:
+        return AgendaItem.objects.filter(minutes_to_adopt=self).select_related("meeting").first()
+
+    @transaction.atomic
+    def send(self, *, by) -> None:
+        """Sends the minutes to the members for comment, and puts their adoption on the body's next meeting."""
+        from meetings.tasks import render_minutes_pdf
+
+        self._transition(self.Status.SENT, sent_at=timezone.now())
+        following = (
+            Meeting.objects.filter(body=self.meeting.body, starts_at__gt=self.meeting.starts_at)
+            .exclude(status=Meeting.Status.CANCELLED)
+            .order_by("starts_at")
+            .first()
+        )
+        if following is not None and not AgendaItem.objects.filter(minutes_to_adopt=self).exists():
+            item = following.items.filter(kind=AgendaItem.Kind.PREVIOUS_MINUTES).first()
+            with translation.override(settings.LANGUAGE_CODE):
+                title = str(_("Adoption of the minutes of %(date)s")) % {
+                    "date": date_format(timezone.localtime(self.meeting.starts_at).date())
+                }
+            if item is not None:
+                item.title, item.minutes_to_adopt = title, self
+                item.save()
+        render_minutes_pdf.delay_on_commit(self.pk)
+
+    @transaction.atomic
+    def adopt(self, *, by, in_meeting: Meeting) -> None:
+        """Adopted in a later meeting of the same body: stamped, signed by name and locked."""
+        from meetings.tasks import render_minutes_pdf
+
+        if in_meeting.body_id != self.meeting.body_id:
+            raise ValidationError(_("Minutes are adopted in a meeting of the same body."))
+        if in_meeting.starts_at <= self.meeting.starts_at:
+            raise ValidationError(_("Minutes are adopted in a later meeting."))
+        if in_meeting.status not in (Meeting.Status.PUBLISHED, Meeting.Status.HELD):
+            raise ValidationError(_("Minutes are adopted in a meeting that takes place: publish its agenda first."))
+        on = timezone.localtime(in_meeting.starts_at).date()
+        members = in_meeting.body.members_on(on)
+        secretary = next((m.person.full_name for m in members if m.role == "secretary"), "")
+        chair = next((m.person.full_name for m in members if m.role == "chair"), "")
+        with translation.override(settings.LANGUAGE_CODE):
+            line = str(_("Thus adopted in the meeting of the %(body)s of %(date)s")) % {
+                "body": in_meeting.body.name,
+                "date": date_format(on),
+            }
+        self._transition(
+            self.Status.ADOPTED,
+            adopted_in=in_meeting,
+            adoption_line=line,
+            secretary_name=secretary,
+            chair_name=chair,
+        )
+        render_minutes_pdf.delay_on_commit(self.pk)
+
+
+class MinutesItem(models.Model):
+    """The minutes of one agenda item: the discussion and the conclusions."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="items")
+    agenda_item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="minutes_item")
+    discussion = models.TextField(_("discussion"), blank=True)
+    conclusions = models.TextField(_("conclusions and decisions"), blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["agenda_item__position"]
+        verbose_name = _("minutes of an item")
+        verbose_name_plural = _("minutes of items")
+
+    def __str__(self) -> str:
+        return str(self.agenda_item)
+
+    @transaction.atomic
+    def write(self, *, version: int, discussion: str, conclusions: str) -> None:
+        """Autosave: refused when a newer text was saved since (another tab, a reconnect)."""
+        locked = MinutesItem.objects.select_for_update().select_related("minutes").get(pk=self.pk)
+        if locked.minutes.is_locked:
+            raise TransitionNotAllowed(_("The minutes are adopted; corrections go in an erratum."))
+        if locked.version != version:
+            raise StaleAgenda(
+                _("A newer text was saved in another tab or window. Yours was not saved; copy it before reloading.")
+            )
+        locked.discussion, locked.conclusions, locked.version = discussion, conclusions, locked.version + 1
+        locked.save()
+        self.discussion, self.conclusions, self.version = locked.discussion, locked.conclusions, locked.version
+
+
+class ActionPointQuerySet(models.QuerySet):
+    def open(self) -> ActionPointQuerySet:
+        return self.filter(status=ActionPoint.Status.OPEN)
+
+    def overdue_first(self) -> ActionPointQuerySet:
+        today = timezone.localdate()
+        return self.annotate(
+            overdue=models.Case(models.When(due_on__lt=today, then=0), default=1, output_field=models.IntegerField())
+        ).order_by("overdue", "due_on", "pk")
+
+
+class ActionPoint(models.Model):
+    """An action point (actiepunt) from the minutes: what, who, by when."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "done", _("done")
+        DROPPED = "dropped", _("dropped")
+
+    minutes_item = models.ForeignKey(MinutesItem, on_delete=models.CASCADE, related_name="action_points")
+    body = models.ForeignKey(ConsultationBody, on_delete=models.PROTECT, related_name="action_points", editable=False)
+    what = models.TextField(_("what"))
+    owner = models.ForeignKey(Person, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="action_points")
+    due_on = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    dropped_reason = models.TextField(_("reason for dropping"), blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    objects = ActionPointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("action point")
+        verbose_name_plural = _("action points")
+
+    def __str__(self) -> str:
+        return self.what[:80]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.minutes_item_id and not self.body_id:
+            self.body = self.minutes_item.minutes.meeting.body
+        super().save(*args, **kwargs)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.due_on < timezone.localdate()
+
+    def clean(self) -> None:
+        errors = {}
+        meeting = self.minutes_item.agenda_item.meeting if self.minutes_item_id else None
+        if meeting and self.due_on and self.due_on < timezone.localtime(meeting.starts_at).date():
+            errors["due_on"] = _("An action point cannot be due before the meeting it comes from.")
+        if self.owner_id:
+            from municipalities.models import Office
+
+            on = timezone.localtime(meeting.starts_at).date() if meeting else timezone.localdate()
+            if not Office.objects.current(on).filter(person_id=self.owner_id).exists():
+                errors["owner"] = _("%(person)s holds no office; choose an owner who does.") % {"person": self.owner}
+        if errors:
+            raise ValidationError(errors)
+
+    def mark_done(self, *, by) -> None:
+        if self.status != self.Status.OPEN:
+            raise TransitionNotAllowed(_("Only an open action point can be marked done."))
+        self.status, self.closed_by, self.closed_at = self.Status.DONE, by, timezone.now()
+        self.save()
+
+    def drop(self, *, by, reason: str) -> None:
+        if self.status != self.Status.OPEN:
+            raise TransitionNotAllowed(_("Only an open action point can be dropped."))
+        if not reason.strip():
+            raise ValidationError({"dropped_reason": _("Give the reason for dropping it.")})
+        self.status, self.dropped_reason = self.Status.DROPPED, reason.strip()
+        self.closed_by, self.closed_at = by, timezone.now()
+        self.save()
+
+
+class MinutesComment(models.Model):
+    """A member's comment on minutes sent for comment."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Erratum(models.Model):
+    """A correction to adopted minutes, with its reason; the minutes themselves stay as adopted."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="errata")
+    correction = models.TextField(_("correction"))
+    reason = models.TextField(_("reason"))
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["made_at"]
+
+    def __str__(self) -> str:
+        return self.correction[:60]
+
+
+class MinutesPdf(models.Model):
+    """The rendered minutes in one status, with its checksum; a concept while not adopted."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="pdfs")
+    status = models.CharField(max_length=20)
+    file = models.FileField(upload_to="minutes/%Y/", max_length=200)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["minutes", "-created_at"]
+        constraints = [models.UniqueConstraint(fields=["minutes", "status"], name="minutes_pdf_once_per_status")]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} ({self.status})"

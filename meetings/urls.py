@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import minutes_views, views
 
 urlpatterns = [
     path("overleggen/", views.body_list, name="body_list"),
@@ -13,6 +13,16 @@ urlpatterns = [
     path("vergaderingen/<int:pk>/agenda/punten/", views.item_create, name="item_create"),
     path("vergaderingen/<int:pk>/agenda.pdf", views.agenda_pdf, name="agenda_pdf"),
     path("vergaderingen/<int:pk>/uitnodigingen/", views.invitation_list, name="invitation_list"),
+    path("vergaderingen/<int:pk>/aanwezigheid/", minutes_views.attendance_edit, name="attendance_edit"),
+    path("vergaderingen/<int:pk>/verslag/", minutes_views.minutes_edit, name="minutes_edit"),
+    path("verslagen/<int:pk>/", minutes_views.minutes_detail, name="minutes_detail"),
+    path("verslagen/<int:pk>/verslag.pdf", minutes_views.minutes_pdf, name="minutes_pdf"),
+    path("verslagen/<int:pk>/<str:action>/", minutes_views.minutes_transition, name="minutes_transition"),
+    path("verslagpunten/<int:pk>/", minutes_views.minutes_item_save, name="minutes_item_save"),
+    path("verslagpunten/<int:pk>/actiepunten/", minutes_views.action_point_add, name="action_point_add"),
+    path("overleggen/<int:pk>/actielijst/", minutes_views.body_action_list, name="body_action_list"),
+    path("mijn-actiepunten/", minutes_views.my_action_points, name="my_action_points"),
+    path("actiepunten/<int:pk>/<str:action>/", minutes_views.action_point_close, name="action_point_close"),
     path(
         "vergaderingen/<int:pk>/<str:action>/",
         views.meeting_transition,

@@ -27,11 +27,13 @@ from meetings.forms import (
     SendBackForm,
     SubmissionForm,
 )
+from meetings.minutes_views import open_action_points
 from meetings.models import (
     AgendaItem,
     Document,
     DocumentVersion,
     Meeting,
+    Minutes,
     StaleAgenda,
     Submission,
     TransitionNotAllowed,
@@ -47,7 +49,9 @@ def _error_text(error: ValidationError) -> str:
 
 def _agenda_items(meeting: Meeting, user) -> list[AgendaItem]:
     """The items a person may see, with everything the agenda shows, in a fixed number of queries."""
-    items = meeting.items.select_related("portfolio", "forwarded_from__meeting__body", "submission").prefetch_related(
+    items = meeting.items.select_related(
+        "portfolio", "forwarded_from__meeting__body", "submission", "minutes_to_adopt"
+    ).prefetch_related(
         Prefetch("documents", queryset=Document.objects.prefetch_related("versions")),
         Prefetch("forwarded_to", queryset=AgendaItem.objects.select_related("meeting__body")),
     )
@@ -162,6 +166,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "addenda": meeting.addenda.select_related("item", "made_by__person"),
             "pdf": meeting.pdfs.first(),
             "cancel_form": CancelForm(),
+            "minutes": Minutes.objects.filter(meeting=meeting).first(),
+            "open_actions": open_action_points(meeting) if items else [],
         },
     )
 

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from decisions.demo import load_proposals
 from governance import demo
-from meetings.demo import load_meetings
+from meetings.demo import load_meetings, load_minutes
 
 
 class Command(BaseCommand):
@@ -31,6 +31,7 @@ class Command(BaseCommand):
             )
         region = demo.load(password)
         load_meetings(region)
+        load_minutes(region)
         load_proposals(region)
         self.stdout.write(
             self.style.SUCCESS(

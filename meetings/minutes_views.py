@@ -1,0 +1,378 @@
+"""Attendance, minutes, comments, errata and action points.
+
+| who                                  | write minutes | comment (sent) | read draft | read adopted        |
+|--------------------------------------|---------------|----------------|------------|---------------------|
+| regional coordinator                 | yes           | yes            | yes        | yes                 |
+| secretary or chair of the body       | yes           | yes            | yes        | yes                 |
+| member or advisory member            | no            | yes            | no (404)   | yes                 |
+| office holder in the cooperation     | no            | no             | no (404)   | yes, not confidential items |
+| anyone else                          | no            | no             | no (404)   | no (404)            |
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from governance.models import Membership, Participation
+from meetings import access
+from meetings.forms import ActionPointForm, AttendanceGuestForm, ErratumForm
+from meetings.models import (
+    ActionPoint,
+    Attendance,
+    Erratum,
+    Meeting,
+    Minutes,
+    MinutesComment,
+    MinutesItem,
+    StaleAgenda,
+    TransitionNotAllowed,
+)
+from municipalities.models import Office, Person
+
+CONFLICT = 409
+CAPACITY_OF_ROLE = {
+    Membership.Role.CHAIR: Attendance.Capacity.CHAIR,
+    Membership.Role.SECRETARY: Attendance.Capacity.SECRETARY,
+    Membership.Role.MEMBER: Attendance.Capacity.MEMBER,
+    Membership.Role.ADVISORY_MEMBER: Attendance.Capacity.ADVISORY,
+}
+
+
+def _reads_adopted(user, minutes: Minutes) -> bool:
+    on = timezone.localdate()
+    mine = Office.objects.current(on).filter(person__user=user).values("municipality")
+    return (
+        Participation.objects.active_on(on)
+        .filter(cooperation_id=minutes.meeting.body.cooperation_id, municipality__in=mine)
+        .exists()
+    )
+
+
+def get_minutes_for_user(user, pk: int, *, write: bool = False) -> Minutes:
+    minutes = get_object_or_404(Minutes.objects.select_related("meeting__body", "adopted_in"), pk=pk)
+    body = minutes.meeting.body
+    member = user.has_perm("governance.view_meetings", body)
+    adopted_reader = minutes.status == Minutes.Status.ADOPTED and _reads_adopted(user, minutes)
+    if not ((member and minutes.status != Minutes.Status.DRAFT) or access.can_prepare(user, body) or adopted_reader):
+        raise Http404
+    if write and not access.can_prepare(user, body):
+        raise PermissionDenied
+    return minutes
+
+
+def _ensure_minutes(meeting: Meeting) -> Minutes:
+    """The minutes of a meeting, with an entry for every item on its agenda."""
+    minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
+    existing = set(minutes.items.values_list("agenda_item_id", flat=True))
+    MinutesItem.objects.bulk_create(
+        MinutesItem(minutes=minutes, agenda_item=item)
+        for item in meeting.items.filter(withdrawn=False)
+        if item.pk not in existing
+    )
+    return minutes
+
+
+@transaction.atomic
+def _fill_attendance(meeting: Meeting) -> None:
+    """The attendance list from the invitation list: members, advisory members, secretary, invited aldermen."""
+    on = timezone.localtime(meeting.starts_at).date()
+    seen = set(meeting.attendance.values_list("person_id", flat=True))
+    rows = []
+    for membership in meeting.body.members_on(on):
+        if membership.person_id not in seen:
+            seen.add(membership.person_id)
+            rows.append(
+                Attendance(
+                    meeting=meeting,
+                    person=membership.person,
+                    capacity=CAPACITY_OF_ROLE[membership.role],
+                    on_behalf_of=membership.on_behalf_of,
+                    took_minutes=membership.role == Membership.Role.SECRETARY,
+                )
+            )
+    for person in meeting.invitations():
+        if person.pk not in seen:
+            seen.add(person.pk)
+            rows.append(
+                Attendance(
+                    meeting=meeting,
+                    person=person,
+                    capacity=Attendance.Capacity.ALDERMAN,
+                    on_behalf_of=person.invited_for,
+                )
+            )
+    Attendance.objects.bulk_create(rows)
+
+
+def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for_user(request.user, pk, prepare=True)
+    if not meeting.attendance.exists():
+        _fill_attendance(meeting)
+    rows = list(meeting.attendance.select_related("person", "on_behalf_of"))
+    guest_form = AttendanceGuestForm(request.POST if "add_guest" in request.POST else None)
+    if request.method == "POST":
+        if "add_guest" in request.POST:
+            if guest_form.is_valid():
+                Attendance.objects.create(
+                    meeting=meeting, guest_name=guest_form.cleaned_data["name"], capacity=Attendance.Capacity.GUEST
+                )
+                return redirect("attendance_edit", pk=meeting.pk)
+        else:
+            with transaction.atomic():
+                for row in rows:
+                    presence = request.POST.get(f"presence-{row.pk}", row.presence)
+                    if presence not in Attendance.Presence.values:
+                        return render(
+                            request,
+                            "meetings/conflict.html",
+                            {"message": _("Choose present, absent with notice or absent."), "meeting": meeting},
+                            status=400,
+                        )
+                    took = f"minutes-{row.pk}" in request.POST
+                    if (row.presence, row.took_minutes) != (presence, took):
+                        row.presence, row.took_minutes = presence, took
+                        row.save()
+            messages.success(request, _("The attendance is saved."))
+            return redirect("minutes_edit", pk=meeting.pk)
+    counts = {value: sum(1 for r in rows if r.presence == value) for value in Attendance.Presence.values}
+    return render(
+        request,
+        "meetings/attendance_form.html",
+        {"meeting": meeting, "rows": rows, "guest_form": guest_form, "counts": counts},
+    )
+
+
+def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for_user(request.user, pk, prepare=True)
+    if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED):
+        return render(
+            request,
+            "meetings/conflict.html",
+            {
+                "message": _("Minutes are written for a meeting whose agenda is published or that was held."),
+                "meeting": meeting,
+            },
+            status=CONFLICT,
+        )
+    minutes = _ensure_minutes(meeting)
+    items = list(
+        minutes.items.select_related("agenda_item").prefetch_related("action_points__owner", "agenda_item__proposals")
+    )
+    on = timezone.localtime(meeting.starts_at).date()
+    owners = Person.objects.filter(pk__in=Office.objects.current(on).values("person")).order_by("surname")
+    for item in items:
+        item.action_form = ActionPointForm(owners=owners, prefix=f"item{item.pk}")
+    return render(
+        request,
+        "meetings/minutes_form.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "items": items,
+            "comments": minutes.comments.select_related("author__person"),
+        },
+    )
+
+
+@require_POST
+def minutes_item_save(request: HttpRequest, pk: int) -> JsonResponse:
+    """Autosave of one item's text; a stale version is refused with the newer text."""
+    item = get_object_or_404(MinutesItem.objects.select_related("minutes__meeting__body"), pk=pk)
+    get_minutes_for_user(request.user, item.minutes_id, write=True)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return JsonResponse({"error": _("The page is incomplete; reload it.")}, status=400)
+    try:
+        item.write(
+            version=version,
+            discussion=request.POST.get("discussion", ""),
+            conclusions=request.POST.get("conclusions", ""),
+        )
+    except StaleAgenda as error:
+        item.refresh_from_db()
+        return JsonResponse(
+            {
+                "error": str(error),
+                "version": item.version,
+                "discussion": item.discussion,
+                "conclusions": item.conclusions,
+            },
+            status=CONFLICT,
+        )
+    except TransitionNotAllowed as error:
+        return JsonResponse({"error": str(error)}, status=CONFLICT)
+    return JsonResponse({"version": item.version, "saved_at": timezone.localtime().strftime("%H:%M:%S")})
+
+
+@require_POST
+def action_point_add(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(MinutesItem.objects.select_related("minutes__meeting__body", "agenda_item"), pk=pk)
+    minutes = get_minutes_for_user(request.user, item.minutes_id, write=True)
+    if minutes.is_locked:
+        return render(
+            request,
+            "meetings/conflict.html",
+            {"message": _("The minutes are adopted."), "meeting": minutes.meeting},
+            status=CONFLICT,
+        )
+    form = ActionPointForm(request.POST, owners=Person.objects.all(), prefix=f"item{item.pk}")
+    if form.is_valid():
+        action = form.save(commit=False)
+        action.minutes_item = item
+        try:
+            action.full_clean(exclude=["body"])
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            action.save()
+            messages.success(request, _("The action point is added."))
+            return redirect("minutes_edit", pk=minutes.meeting_id)
+    return render(
+        request,
+        "meetings/action_point_form.html",
+        {"form": form, "item": item, "meeting": minutes.meeting},
+        status=400,
+    )
+
+
+@require_POST
+def minutes_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    minutes = get_minutes_for_user(request.user, pk)
+    try:
+        if action == "send":
+            get_minutes_for_user(request.user, pk, write=True)
+            minutes.send(by=request.user)
+            messages.success(request, _("The minutes are sent to the members for comment."))
+            return redirect("minutes_detail", pk=minutes.pk)
+        if action == "adopt":
+            meeting = get_object_or_404(Meeting, pk=request.POST.get("meeting"))
+            if not access.can_prepare(request.user, meeting.body):
+                raise PermissionDenied
+            minutes.adopt(by=request.user, in_meeting=meeting)
+            messages.success(request, _("The minutes are adopted."))
+            return redirect("minutes_detail", pk=minutes.pk)
+        if action == "comment":
+            if minutes.status != Minutes.Status.SENT or not request.user.has_perm(
+                "governance.view_meetings", minutes.meeting.body
+            ):
+                raise PermissionDenied
+            text = request.POST.get("text", "").strip()
+            if not text:
+                raise ValidationError(_("Write your comment."))
+            MinutesComment.objects.create(minutes=minutes, author=request.user, text=text)
+            messages.success(request, _("Your comment is added."))
+            return redirect("minutes_detail", pk=minutes.pk)
+        if action == "erratum":
+            get_minutes_for_user(request.user, pk, write=True)
+            if not minutes.is_locked:
+                raise TransitionNotAllowed(_("An erratum is for adopted minutes; change draft minutes directly."))
+            form = ErratumForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Give the correction and its reason."))
+            Erratum.objects.create(minutes=minutes, made_by=request.user, **form.cleaned_data)
+            messages.success(request, _("The erratum is recorded."))
+            return redirect("minutes_detail", pk=minutes.pk)
+    except (TransitionNotAllowed, ValidationError) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        return render(request, "meetings/conflict.html", {"message": text, "meeting": minutes.meeting}, status=CONFLICT)
+    raise Http404
+
+
+def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    minutes = get_minutes_for_user(request.user, pk)
+    body = minutes.meeting.body
+    items = minutes.items.select_related("agenda_item").prefetch_related("action_points__owner")
+    if not access.can_see_confidential(request.user, body):
+        items = items.filter(agenda_item__confidential=False)
+    return render(
+        request,
+        "meetings/minutes_detail.html",
+        {
+            "minutes": minutes,
+            "meeting": minutes.meeting,
+            "items": items,
+            "attendance": minutes.meeting.attendance.select_related("person", "on_behalf_of"),
+            "comments": minutes.comments.select_related("author__person"),
+            "errata": minutes.errata.all(),
+            "pdf": minutes.pdfs.first(),
+            "can_write": access.can_prepare(request.user, body),
+            "can_comment": minutes.status == Minutes.Status.SENT
+            and request.user.has_perm("governance.view_meetings", body),
+            "erratum_form": ErratumForm(),
+        },
+    )
+
+
+def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    minutes = get_minutes_for_user(request.user, pk)
+    pdf = minutes.pdfs.first()
+    if pdf is None:
+        raise Http404
+    return FileResponse(pdf.file.open("rb"), as_attachment=True, filename=pdf.file.name.rsplit("/", 1)[-1])
+
+
+# Action lists.
+
+
+def body_action_list(request: HttpRequest, pk: int) -> HttpResponse:
+    body = access.get_body_for_user(request.user, pk)
+    actions = (
+        ActionPoint.objects.open()
+        .filter(body=body)
+        .select_related("owner", "minutes_item__agenda_item__meeting")
+        .overdue_first()
+    )
+    return render(request, "meetings/action_list.html", {"body": body, "actions": actions})
+
+
+def my_action_points(request: HttpRequest) -> HttpResponse:
+    person = getattr(request.user, "person", None)
+    actions = ActionPoint.objects.none()
+    if person is not None:
+        actions = (
+            ActionPoint.objects.open()
+            .filter(owner=person)
+            .select_related("body", "minutes_item__agenda_item__meeting")
+            .overdue_first()
+        )
+    return render(request, "meetings/action_list.html", {"actions": actions, "mine": True})
+
+
+@require_POST
+def action_point_close(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    point = get_object_or_404(ActionPoint.objects.select_related("body", "owner"), pk=pk)
+    is_owner = point.owner.user_id == request.user.pk
+    if not (is_owner or request.user.has_perm("governance.view_meetings", point.body)):
+        raise Http404
+    if not (is_owner or access.can_prepare(request.user, point.body)):
+        raise PermissionDenied
+    try:
+        if action == "done":
+            point.mark_done(by=request.user)
+            messages.success(request, _("The action point is marked done."))
+        elif action == "drop":
+            point.drop(by=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, _("The action point is dropped."))
+        else:
+            raise Http404
+    except (TransitionNotAllowed, ValidationError) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        return render(request, "meetings/conflict.html", {"message": text}, status=CONFLICT)
+    return redirect(request.POST.get("next") or "my_action_points")
+
+
+def open_action_points(meeting: Meeting) -> list[ActionPoint]:
+    """For the standing agenda item 'action list': the body's open action points before this meeting."""
+    return list(
+        ActionPoint.objects.open()
+        .filter(body=meeting.body, minutes_item__agenda_item__meeting__starts_at__lt=meeting.starts_at)
+        .select_related("owner")
+        .overdue_first()
+    )

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.periods import active_on_q, overlap_q
@@ -521,7 +522,7 @@ class WorkProgramme(StatusWorkflow, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         COUNCIL_INPUT = "council_input", _("with the councils for input")
-        ADOPTED = "adopted", _("adopted")
+        ADOPTED = "adopted", pgettext_lazy("work programme", "adopted")
 
     TRANSITIONS = {
         Status.DRAFT: {Status.COUNCIL_INPUT},

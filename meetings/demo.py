@@ -25,8 +25,8 @@ def load_meetings(region: DemoRegion) -> None:
 
 
 def load_minutes(region: DemoRegion) -> None:
-    """Two past meetings of the secretaries' meeting: the first with adopted minutes and
-    action points, the second held with draft minutes. Added once, found again by date."""
+    """Three past meetings of the secretaries' meeting: the first with minutes adopted in the
+    second, the second with draft minutes and action points, the third held. Added once."""
     from meetings.minutes_views import _ensure_minutes, _fill_attendance
     from meetings.models import ActionPoint, AgendaItem, Purpose
 
@@ -35,17 +35,21 @@ def load_minutes(region: DemoRegion) -> None:
     if body.meetings.past().exists():
         return
     today = timezone.localdate()
-    first_day, second_day = today - datetime.timedelta(weeks=4), today - datetime.timedelta(weeks=2)
-    meetings = []
-    for day, title in ((first_day, "Stand van zaken coronamaatregelen"), (second_day, "Regionale woonagenda")):
+    held = []
+    for weeks, title in (
+        (6, "Stand van zaken coronamaatregelen"),
+        (4, "Regionale woonagenda"),
+        (2, "Evaluatie coördinatiestructuur"),
+    ):
+        day = today - datetime.timedelta(weeks=weeks)
         meeting = Meeting.for_body(body, timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0))))
         meeting.save()
         meeting.add_item(version=None, by=secretary, title=title, purpose=Purpose.DISCUSSION)
         meeting.publish(by=secretary)
         meeting.mark_held(by=secretary)
         _fill_attendance(meeting)
-        meetings.append(meeting)
-    first, second = meetings
+        held.append(meeting)
+    first, second, _third = held
     minutes = _ensure_minutes(first)
     item = minutes.items.get(agenda_item__kind=AgendaItem.Kind.REGULAR)
     item.write(
@@ -54,7 +58,7 @@ def load_minutes(region: DemoRegion) -> None:
         conclusions="Afstemming loopt via het bestuurlijk afstemmingsoverleg.",
     )
     for person, what, due in (
-        ("Haarlem:project_leader", "Overzicht lokale maatregelen rondsturen", first_day + datetime.timedelta(days=7)),
+        ("Haarlem:project_leader", "Overzicht lokale maatregelen rondsturen", today - datetime.timedelta(weeks=5)),
         (
             "Heemstede:municipal_secretary",
             "Notitie evaluatie coördinatiestructuur",

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.workflow import StatusWorkflow, TransitionNotAllowed
@@ -163,6 +164,10 @@ class Meeting(StatusWorkflow, models.Model):
     @property
     def agenda_is_open(self) -> bool:
         return self.status in self.AGENDA_OPEN
+
+    @property
+    def has_begun(self) -> bool:
+        return self.starts_at <= timezone.now()
 
     @property
     def is_cancelled(self) -> bool:
@@ -762,7 +767,7 @@ class Minutes(StatusWorkflow, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         SENT = "sent", _("sent for comment")
-        ADOPTED = "adopted", _("adopted")
+        ADOPTED = "adopted", pgettext_lazy("minutes", "adopted")
 
     TRANSITIONS = {Status.DRAFT: {Status.SENT}, Status.SENT: {Status.ADOPTED, Status.DRAFT}, Status.ADOPTED: set()}
 
@@ -826,6 +831,11 @@ class Minutes(StatusWorkflow, models.Model):
             raise ValidationError(_("Minutes are adopted in a later meeting."))
         if in_meeting.status not in (Meeting.Status.PUBLISHED, Meeting.Status.HELD):
             raise ValidationError(_("Minutes are adopted in a meeting that takes place: publish its agenda first."))
+        if in_meeting.starts_at > timezone.now():
+            raise ValidationError(
+                _("Minutes are adopted in the meeting itself: that meeting has not begun yet (%(date)s).")
+                % {"date": date_format(timezone.localtime(in_meeting.starts_at).date())}
+            )
         on = timezone.localtime(in_meeting.starts_at).date()
         members = in_meeting.body.members_on(on)
         secretary = next((m.person.full_name for m in members if m.role == "secretary"), "")

@@ -14,7 +14,7 @@ def po_entries() -> list[dict]:
             current["fuzzy"] = True
         elif line.startswith("#~"):
             continue
-        elif line.startswith(("msgid", "msgstr")):
+        elif line.startswith(("msgctxt", "msgid", "msgstr")):
             key, _, literal = line.partition(" ")
             current[key] = ast.literal_eval(literal)
         elif line.startswith('"') and key:
@@ -41,7 +41,9 @@ def test_the_compiled_catalogue_matches_the_source():
         catalogue = gettext.GNUTranslations(compiled)
     stale = []
     for entry in po_entries():
-        if "msgid_plural" in entry:
+        if "msgctxt" in entry:
+            compiled_text = catalogue.pgettext(entry["msgctxt"], entry["msgid"])
+        elif "msgid_plural" in entry:
             compiled_text = catalogue.ngettext(entry["msgid"], entry["msgid_plural"], 1)
         else:
             compiled_text = catalogue.gettext(entry["msgid"])

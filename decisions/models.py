@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import difflib
 import hashlib
 import json
 
@@ -21,6 +22,17 @@ from municipalities.models import Municipality, Office
 
 class StaleDecision(Exception):
     """Someone else saved this college decision since the form was opened; views answer 409."""
+
+
+def content_checksum(content: dict) -> str:
+    """The SHA-256 of a proposal text, over a canonical JSON form (sorted keys, no spaces)."""
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def points_diff(frozen: list[str], decided: list[str]) -> list[tuple[str, str]]:
+    """Decision points against the frozen version, as (sign, line) with '-', '+' or ' '."""
+    return [(line[0], line[2:]) for line in difflib.ndiff(frozen, decided) if line[:1] in "-+ "]
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -157,12 +169,11 @@ class RegionalProposal(StatusWorkflow, models.Model):
         on = on or timezone.localdate()
         self._transition(self.Status.SENT, sent_on=on)
         content = self.content()
-        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         version = ProposalVersion.objects.create(
             proposal=self,
             number=self.versions.count() + 1,
             content=content,
-            sha256=hashlib.sha256(canonical.encode()).hexdigest(),
+            sha256=content_checksum(content),
             frozen_by=by,
         )
         participants = list(self.cooperation.participants_on(on))
@@ -366,15 +377,10 @@ class CollegeDecision(models.Model):
         return deviating or self.version.content["decision_points"]
 
     def diff(self) -> list[tuple[str, str]]:
-        """The decided points against the frozen version, as (sign, line) with '-', '+' or ' '."""
-        import difflib
-
+        """The decided points against the frozen version (empty when the college did not deviate)."""
         if not self.deviating_points.strip():
             return []
-        frozen = self.version.content["decision_points"]
-        return [
-            (line[0], line[2:]) for line in difflib.ndiff(frozen, self.decided_points) if line[:1] in ("-", "+", " ")
-        ]
+        return points_diff(self.version.content["decision_points"], self.decided_points)
 
     def signatories_on(self, on: datetime.date) -> tuple[str, str]:
         """The names of the municipality's secretary and mayor in office that day."""
@@ -615,9 +621,7 @@ class CouncilTrack(models.Model):
             return ""
         if not self.council_points.strip():
             return self.sent_version.sha256
-        content = {**self.sent_version.content, "decision_points": self.received_points}
-        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return content_checksum({**self.sent_version.content, "decision_points": self.received_points})
 
     @property
     def other_version(self) -> bool:
@@ -625,12 +629,9 @@ class CouncilTrack(models.Model):
         return bool(self.sent_version_id and self.received_sha256 != self.sent_version.sha256)
 
     def diff(self) -> list[tuple[str, str]]:
-        import difflib
-
         if not self.other_version:
             return []
-        frozen = self.sent_version.content["decision_points"]
-        return [(line[0], line[2:]) for line in difflib.ndiff(frozen, self.received_points) if line[:1] in "-+ "]
+        return points_diff(self.sent_version.content["decision_points"], self.received_points)
 
     def is_late(self, today: datetime.date | None = None) -> bool:
         """The college's latest decision date has passed and it has not decided (uses prefetched decisions)."""

@@ -32,6 +32,17 @@ def _conflict(request, error: Exception, **context) -> HttpResponse:
     return render(request, "meetings/conflict.html", {"message": text, **context}, status=CONFLICT)
 
 
+def _matrix(proposals: list, per_municipality) -> tuple[list, list]:
+    """Rows of (proposal, one cell per municipality) and the municipality columns, from
+    objects with a proposal and a municipality (college decisions or council tracks)."""
+    cells, municipalities = {}, {}
+    for obj in per_municipality:
+        cells[obj.proposal_id, obj.municipality_id] = obj
+        municipalities[obj.municipality_id] = obj.municipality
+    columns = sorted(municipalities.values(), key=lambda m: m.name)
+    return [(proposal, [cells.get((proposal.pk, m.pk)) for m in columns]) for proposal in proposals], columns
+
+
 def proposal_matrix(request: HttpRequest) -> HttpResponse:
     """Open proposals x municipalities, for the coordinator and the secretaries."""
     form = MatrixFilterForm(request.GET or None)
@@ -46,13 +57,7 @@ def proposal_matrix(request: HttpRequest) -> HttpResponse:
         proposals = proposals.filter(sent_on__year=data["year"])
     proposals = list(proposals.with_counts().order_by("-sent_on", "-pk")[:200])
     decisions = CollegeDecision.objects.filter(proposal__in=proposals).select_related("municipality")
-    cells: dict[tuple[int, int], CollegeDecision] = {}
-    municipalities: dict[int, Municipality] = {}
-    for decision in decisions:
-        cells[decision.proposal_id, decision.municipality_id] = decision
-        municipalities[decision.municipality_id] = decision.municipality
-    columns = sorted(municipalities.values(), key=lambda m: m.name)
-    rows = [(proposal, [cells.get((proposal.pk, m.pk)) for m in columns]) for proposal in proposals]
+    rows, columns = _matrix(proposals, decisions)
     return render(
         request,
         "decisions/proposal_matrix.html",
@@ -277,12 +282,7 @@ def council_matrix(request: HttpRequest) -> HttpResponse:
         .prefetch_related("versions")
         .order_by("-sent_on", "-pk")[:200]
     )
-    cells, municipalities = {}, {}
-    for track in _tracks_for(proposals):
-        cells[track.proposal_id, track.municipality_id] = track
-        municipalities[track.municipality_id] = track.municipality
-    columns = sorted(municipalities.values(), key=lambda m: m.name)
-    rows = [(proposal, [cells.get((proposal.pk, m.pk)) for m in columns]) for proposal in proposals]
+    rows, columns = _matrix(proposals, _tracks_for(proposals))
     return render(request, "decisions/council_matrix.html", {"rows": rows, "columns": columns})
 
 

@@ -33,10 +33,12 @@ def render_agenda_pdf(meeting_id: int) -> int | None:
 
 
 def agenda_pdf_context(meeting: Meeting) -> dict:
+    # The PDF goes to everyone who may see the meeting, advisory members and
+    # invited aldermen included, so confidential items stay out of it.
     items = list(
-        meeting.items.select_related("portfolio", "forwarded_from__meeting__body").prefetch_related(
-            "documents__versions"
-        )
+        meeting.items.filter(confidential=False)
+        .select_related("portfolio", "forwarded_from__meeting__body")
+        .prefetch_related("documents__versions")
     )
     return {
         "meeting": meeting,

@@ -47,6 +47,17 @@ def test_the_agenda_pdf_holds_body_date_location_and_every_item(published):
 
 
 @pytest.mark.django_db
+def test_confidential_items_stay_out_of_the_agenda_pdf(region, secretary):
+    meeting = Meeting.for_body(region.secretaries, timezone.now() + datetime.timedelta(days=20))
+    meeting.save()
+    meeting.add_item(version=None, by=secretary, title="Openbaar punt", purpose=Purpose.INFORMATION)
+    meeting.add_item(version=None, by=secretary, title="Personele zaak", purpose=Purpose.DISCUSSION, confidential=True)
+    meeting.publish(by=secretary)
+    text = pdf_text(AgendaPdf.objects.get(pk=render_agenda_pdf(meeting.pk)))
+    assert "Openbaar punt" in text and "Personele zaak" not in text
+
+
+@pytest.mark.django_db
 def test_rendering_twice_stores_one_pdf_and_an_addendum_makes_a_new_one(published, secretary, client_for):
     first = render_agenda_pdf(published.pk)
     assert render_agenda_pdf(published.pk) == first

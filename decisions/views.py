@@ -3,10 +3,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import safe_next
 from core.pdf import render_pdf
 from core.workflow import TransitionNotAllowed
 from decisions import access
@@ -210,7 +212,7 @@ def decision_review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             raise Http404
     except (TransitionNotAllowed, ValidationError) as error:
         return _conflict(request, error)
-    return redirect(request.POST.get("next") or "my_approvals")
+    return redirect(safe_next(request, reverse("my_approvals")))
 
 
 def my_approvals(request: HttpRequest) -> HttpResponse:

@@ -94,7 +94,10 @@ def get_version_for_user(user, pk: int) -> DocumentVersion:
     )
     document = version.document
     if document.item_id:
-        get_item_for_user(user, document.item_id)
+        item = get_item_for_user(user, document.item_id)
+        # A draft agenda is its secretariat's, documents included.
+        if not (item.meeting.is_published or can_prepare(user, item.meeting.body)):
+            raise Http404
     elif not (document.submission.submitted_by_id == user.pk or is_coordinator(user)):
         raise Http404
     return version

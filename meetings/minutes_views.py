@@ -14,10 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import safe_next
 from governance.models import Membership, Participation
 from meetings import access
 from meetings.forms import ActionPointForm, AttendanceGuestForm, ErratumForm
@@ -111,6 +113,14 @@ def _fill_attendance(meeting: Meeting) -> None:
 
 def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for_user(request.user, pk, prepare=True)
+    locked = Minutes.objects.filter(meeting=meeting, status=Minutes.Status.ADOPTED).exists()
+    if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED) or locked:
+        message = (
+            _("The minutes are adopted; the attendance in them no longer changes. Corrections go in an erratum.")
+            if locked
+            else _("Attendance is kept for a meeting whose agenda is published or that was held.")
+        )
+        return render(request, "meetings/conflict.html", {"message": message, "meeting": meeting}, status=CONFLICT)
     if not meeting.attendance.exists():
         _fill_attendance(meeting)
     rows = list(meeting.attendance.select_related("person", "on_behalf_of"))
@@ -252,9 +262,11 @@ def minutes_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
             messages.success(request, _("The minutes are sent to the members for comment."))
             return redirect("minutes_detail", pk=minutes.pk)
         if action == "adopt":
-            meeting = get_object_or_404(Meeting, pk=request.POST.get("meeting"))
-            if not access.can_prepare(request.user, meeting.body):
-                raise PermissionDenied
+            get_minutes_for_user(request.user, pk, write=True)
+            chosen = request.POST.get("meeting", "")
+            meeting = minutes.meeting.body.meetings.filter(pk=chosen).first() if chosen.isdigit() else None
+            if meeting is None:
+                raise ValidationError(_("Choose the meeting of this body in which the minutes are adopted."))
             minutes.adopt(by=request.user, in_meeting=meeting)
             messages.success(request, _("The minutes are adopted."))
             return redirect("minutes_detail", pk=minutes.pk)
@@ -365,7 +377,7 @@ def action_point_close(request: HttpRequest, pk: int, action: str) -> HttpRespon
     except (TransitionNotAllowed, ValidationError) as error:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         return render(request, "meetings/conflict.html", {"message": text}, status=CONFLICT)
-    return redirect(request.POST.get("next") or "my_action_points")
+    return redirect(safe_next(request, reverse("my_action_points")))
 
 
 def open_action_points(meeting: Meeting) -> list[ActionPoint]:

@@ -246,3 +246,12 @@ def test_writing_a_proposal_with_bad_input_saves_nothing(covenant, coordinator, 
     assert response.status_code == 302, response.context["form"].errors
     proposal.refresh_from_db()
     assert proposal.title == "Woonagenda" and proposal.council_window_to == D(2027, 2, 1)
+
+
+def test_approving_never_redirects_to_another_site(covenant, sent, client_for):
+    post_record(client_for(covenant.secretaries["Haarlem"]), sent, "Haarlem")
+    decision = sent.college_decisions.get(municipality__name="Haarlem")
+    response = client_for(covenant.mayors["Haarlem"]).post(
+        reverse("decision_review", args=[decision.pk, "approve"]), {"next": "//elders.example/"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("my_approvals")

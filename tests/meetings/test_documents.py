@@ -103,3 +103,14 @@ def test_outsiders_cannot_download(item, secretary, outsider, client_for):
     upload(client_for(secretary), item, pdf_file())
     version = DocumentVersion.objects.get()
     assert client_for(outsider).get(reverse("document_download", args=[version.pk])).status_code == 404
+
+
+def test_members_cannot_download_documents_of_a_draft_agenda(region, meeting, item, secretary, client_for):
+    from governance.models import Membership
+
+    upload(client_for(secretary), item, pdf_file())
+    version = DocumentVersion.objects.get()
+    member = client_for(region.seat(region.secretaries, Membership.Role.MEMBER))
+    assert member.get(reverse("document_download", args=[version.pk])).status_code == 404
+    meeting.publish(by=secretary)
+    assert member.get(reverse("document_download", args=[version.pk])).status_code == 200

@@ -261,3 +261,40 @@ def test_the_owner_marks_an_action_point_done_and_the_lists_keep_their_query_cou
     assert mine.post(reverse("action_point_close", args=[first.pk, "done"])).status_code == 302
     first.refresh_from_db()
     assert first.status == ActionPoint.Status.DONE and first.closed_by == owner.user and first.closed_at
+
+
+def test_attendance_of_adopted_minutes_no_longer_changes(region, secretary, held, next_meeting, owner, client_for):
+    minutes = write_minutes(held, owner)
+    _fill_attendance(held)
+    minutes.send(by=secretary)
+    next_meeting.publish(by=secretary)
+    minutes.adopt(by=secretary, in_meeting=next_meeting)
+    row = held.attendance.first()
+    response = client_for(secretary).post(reverse("attendance_edit", args=[held.pk]), {f"presence-{row.pk}": "absent"})
+    assert response.status_code == 409
+    row.refresh_from_db()
+    assert row.presence == Attendance.Presence.PRESENT
+
+
+def test_attendance_is_not_kept_for_a_planned_meeting(next_meeting, secretary, client_for):
+    assert client_for(secretary).get(reverse("attendance_edit", args=[next_meeting.pk])).status_code == 409
+    assert not next_meeting.attendance.exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "", "999999"])
+def test_adopting_with_a_bad_meeting_value_is_a_clear_refusal(secretary, held, owner, client_for, value):
+    minutes = write_minutes(held, owner)
+    minutes.send(by=secretary)
+    response = client_for(secretary).post(reverse("minutes_transition", args=[minutes.pk, "adopt"]), {"meeting": value})
+    assert response.status_code == 409
+    minutes.refresh_from_db()
+    assert minutes.status == Minutes.Status.SENT
+
+
+def test_closing_an_action_point_never_redirects_to_another_site(held, owner, client_for):
+    minutes = write_minutes(held, owner)
+    point = ActionPoint.objects.filter(minutes_item__minutes=minutes).first()
+    response = client_for(owner.user).post(
+        reverse("action_point_close", args=[point.pk, "done"]), {"next": "https://elders.example/x"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("my_action_points")

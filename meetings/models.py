@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from core.workflow import StatusWorkflow, TransitionNotAllowed
 from governance.models import ConsultationBody
-from municipalities.models import Municipality, Person, Portfolio
+from municipalities.models import Municipality, Office, Person, Portfolio
 
 
 class StaleAgenda(Exception):
@@ -283,10 +283,23 @@ class Meeting(StatusWorkflow, models.Model):
                 item.position = number
                 item.save(update_fields=["position"])
 
+    def invited_councils(self) -> list[Office]:
+        """For a joint council meeting: the council members and griffiers of the covered municipalities."""
+        if self.body.kind != ConsultationBody.Kind.JOINT_COUNCIL:
+            return []
+        on = timezone.localdate(self.starts_at)
+        return list(
+            Office.objects.current(on)
+            .filter(
+                role__in=[Office.Role.COUNCIL_MEMBER, Office.Role.GRIFFIER],
+                municipality__in=self.body.covered_municipalities(on),
+            )
+            .select_related("person", "municipality")
+            .order_by("municipality__name", "role", "person__surname")
+        )
+
     def invitations(self) -> dict[Person, list[AgendaItem]]:
         """The aldermen invited for the items in their portfolio, on the meeting date, with those items."""
-        from municipalities.models import Office
-
         if not self.body.invites_portfolio_holders:
             return {}
         items = [i for i in self.items.all() if i.portfolio_id and not i.withdrawn]
@@ -947,8 +960,6 @@ class ActionPoint(models.Model):
         if meeting and self.due_on and self.due_on < timezone.localtime(meeting.starts_at).date():
             errors["due_on"] = _("An action point cannot be due before the meeting it comes from.")
         if self.owner_id:
-            from municipalities.models import Office
-
             on = timezone.localtime(meeting.starts_at).date() if meeting else timezone.localdate()
             if not Office.objects.current(on).filter(person_id=self.owner_id).exists():
                 errors["owner"] = _("%(person)s holds no office; choose an owner who does.") % {"person": self.owner}

@@ -200,7 +200,11 @@ def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for_user(request.user, pk)
     if not request.user.has_perm("governance.view_meetings", meeting.body):
         raise Http404
-    return render(request, "meetings/invitation_list.html", {"meeting": meeting, "invitations": meeting.invitations()})
+    return render(
+        request,
+        "meetings/invitation_list.html",
+        {"meeting": meeting, "invitations": meeting.invitations(), "councils": meeting.invited_councils()},
+    )
 
 
 def agenda_pdf(request: HttpRequest, pk: int) -> HttpResponse:

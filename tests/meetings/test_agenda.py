@@ -151,3 +151,21 @@ def test_invitations_follow_portfolios_municipalities_and_dates(region, secretar
     civil.save()
     add_items(civil, secretary, 1, portfolio=housing)
     assert civil.invitations() == {}
+
+
+def test_a_joint_council_meeting_invites_the_councils_of_the_participants(region, secretary):
+    from governance.models import ConsultationBody
+    from municipalities.models import Office
+    from tests.factories import OfficeFactory
+
+    joint = ConsultationBody.objects.create(
+        name="Regionale raadsbijeenkomst", kind=ConsultationBody.Kind.JOINT_COUNCIL, cooperation=region.cooperation
+    )
+    member = OfficeFactory(role=Office.Role.COUNCIL_MEMBER, municipality=region.haarlem)
+    griffier = OfficeFactory(role=Office.Role.GRIFFIER, municipality=region.heemstede)
+    OfficeFactory(role=Office.Role.COUNCIL_MEMBER, municipality=region.velsen)  # not in the cooperation
+    OfficeFactory(role=Office.Role.COUNCIL_MEMBER, municipality=region.haarlem, ended=True)
+    meeting = Meeting.for_body(joint, timezone.now() + datetime.timedelta(days=30))
+    meeting.save()
+    assert set(meeting.invited_councils()) == {member, griffier}
+    assert Meeting.for_body(region.secretaries, meeting.starts_at).invited_councils() == []

@@ -15,23 +15,19 @@ municipality, granted to groups derived from offices (municipalities/access.py).
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
 
 from decisions.models import CollegeDecision, RegionalProposal
-from governance.models import Participation
+from governance.models import Cooperation
 from meetings.access import can_prepare, is_coordinator
-from municipalities.models import Municipality, Office
+from municipalities.models import Municipality
 
 
 def readable_proposals(user):
     if is_coordinator(user):
         return RegionalProposal.objects.all()
-    today = timezone.localdate()
-    my_municipalities = Office.objects.current(today).filter(person__user=user).values("municipality")
-    cooperations = Participation.objects.active_on(today).filter(municipality__in=my_municipalities)
-    return RegionalProposal.objects.filter(cooperation__in=cooperations.values("cooperation"))
+    return RegionalProposal.objects.filter(cooperation__in=Cooperation.objects.where_office_held_by(user))
 
 
 def can_manage(user, proposal: RegionalProposal) -> bool:

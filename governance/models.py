@@ -16,6 +16,15 @@ from core.workflow import StatusWorkflow, TransitionNotAllowed
 from municipalities.models import Municipality, Office, Person, Portfolio, RegionalOrganisation, today
 
 
+class CooperationQuerySet(models.QuerySet):
+    def where_office_held_by(self, user, on: datetime.date | None = None) -> CooperationQuerySet:
+        """The cooperations in which the user holds an office in a participating municipality that day."""
+        on = on or today()
+        municipalities = Office.objects.current(on).filter(person__user=user).values("municipality")
+        participations = Participation.objects.active_on(on).filter(municipality__in=municipalities)
+        return self.filter(pk__in=participations.values("cooperation"))
+
+
 class Cooperation(models.Model):
     """A regional cooperation (a safety region, a covenant, a sub-region) in which municipalities participate."""
 
@@ -65,6 +74,8 @@ class Cooperation(models.Model):
     description = models.TextField(_("description"), blank=True)
 
     history = HistoricalRecords()
+
+    objects = CooperationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from guardian.shortcuts import get_objects_for_user
 
 from core.pdf import render_pdf
 from core.workflow import TransitionNotAllowed
@@ -14,7 +16,6 @@ from governance.models import (
     ConsultationBody,
     Cooperation,
     Membership,
-    Participation,
     ProgressReport,
     RegionalTask,
     WorkProgramme,
@@ -67,37 +68,43 @@ def _programme_for_user(user, pk: int, *, edit: bool = False) -> WorkProgramme:
     return programme
 
 
-def _reads_cooperation(user, cooperation_id: int) -> bool:
+def _readable_cooperations(user):
     if is_regional_coordinator(user) or user.is_superuser:
-        return True
-    on = today()
-    mine = Office.objects.current(on).filter(person__user=user).values("municipality")
-    return Participation.objects.active_on(on).filter(cooperation_id=cooperation_id, municipality__in=mine).exists()
+        return Cooperation.objects.all()
+    return Cooperation.objects.where_office_held_by(user)
+
+
+def _editable_cooperations(user):
+    """The coordinator's, and those where the user is secretary or chair of the coordination meeting."""
+    if is_regional_coordinator(user) or user.is_superuser:
+        return Cooperation.objects.all()
+    bodies = get_objects_for_user(
+        user, "governance.prepare_meetings", klass=ConsultationBody, accept_global_perms=False
+    ).filter(kind=ConsultationBody.Kind.COORDINATION)
+    return Cooperation.objects.filter(pk__in=bodies.values("cooperation"))
+
+
+def _reads_cooperation(user, cooperation_id: int) -> bool:
+    return _readable_cooperations(user).filter(pk=cooperation_id).exists()
 
 
 def _edits_programmes(user, cooperation: Cooperation) -> bool:
-    """The coordinator, and the secretary or chair of the cooperation's coordination meeting."""
-    if is_regional_coordinator(user) or user.is_superuser:
-        return True
-    body = cooperation.bodies.filter(kind=ConsultationBody.Kind.COORDINATION).first()
-    return bool(body and user.has_perm("governance.prepare_meetings", body))
+    return _editable_cooperations(user).filter(pk=cooperation.pk).exists()
 
 
 def programme_list(request: HttpRequest) -> HttpResponse:
-    programmes = [
-        p
-        for p in WorkProgramme.objects.select_related("cooperation").order_by("cooperation__name", "-year")
-        if _reads_cooperation(request.user, p.cooperation_id) or _edits_programmes(request.user, p.cooperation)
-    ]
-    cooperations = [c for c in Cooperation.objects.all() if _edits_programmes(request.user, c)]
+    editable = _editable_cooperations(request.user)
+    visible = Q(cooperation__in=_readable_cooperations(request.user)) | Q(cooperation__in=editable)
+    programmes = (
+        WorkProgramme.objects.filter(visible).select_related("cooperation").order_by("cooperation__name", "-year")
+    )
+    cooperations = list(editable)
     return render(request, "governance/programme_list.html", {"programmes": programmes, "cooperations": cooperations})
 
 
 def programme_create(request: HttpRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None)
-    form.fields["cooperation"].queryset = Cooperation.objects.filter(
-        pk__in=[c.pk for c in Cooperation.objects.all() if _edits_programmes(request.user, c)]
-    )
+    form.fields["cooperation"].queryset = _editable_cooperations(request.user)
     if not form.fields["cooperation"].queryset.exists():
         raise Http404
     if request.method == "POST" and form.is_valid():

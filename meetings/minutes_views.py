@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import safe_next
-from governance.models import Membership, Participation
+from governance.models import Cooperation, Membership
 from meetings import access
 from meetings.forms import ActionPointForm, AttendanceGuestForm, ErratumForm
 from meetings.models import (
@@ -46,13 +46,8 @@ CAPACITY_OF_ROLE = {
 
 
 def _reads_adopted(user, minutes: Minutes) -> bool:
-    on = timezone.localdate()
-    mine = Office.objects.current(on).filter(person__user=user).values("municipality")
-    return (
-        Participation.objects.active_on(on)
-        .filter(cooperation_id=minutes.meeting.body.cooperation_id, municipality__in=mine)
-        .exists()
-    )
+    cooperation_id = minutes.meeting.body.cooperation_id
+    return Cooperation.objects.where_office_held_by(user).filter(pk=cooperation_id).exists()
 
 
 def get_minutes_for_user(user, pk: int, *, write: bool = False) -> Minutes:

@@ -1,11 +1,6 @@
-import hashlib
-
 from celery import shared_task
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.utils import translation
 
-from core.pdf import render_pdf
+from core.pdf import store_pdf
 from decisions.models import CollegeDecision, DecisionPdf
 
 
@@ -17,19 +12,10 @@ def render_decision_pdf(decision_id: int) -> int | None:
     )
     if decision is None or decision.review != CollegeDecision.Review.APPROVED:
         return None
-    existing = decision.pdfs.filter(lock_version=decision.lock_version).first()
-    if existing:
-        return existing.pk
-    with translation.override("nl"):
-        content = render_pdf("pdf/college_decision.html", {"decision": decision, "content": decision.version.content})
-    name = f"collegebesluit-{decision.municipality.cbs_code}-{decision.proposal_id}-v{decision.lock_version}.pdf"
-    try:
-        with transaction.atomic():
-            pdf = DecisionPdf(
-                decision=decision, lock_version=decision.lock_version, sha256=hashlib.sha256(content).hexdigest()
-            )
-            pdf.file.save(name, ContentFile(content), save=False)
-            pdf.save()
-    except IntegrityError:  # another run stored this state first
-        return decision.pdfs.get(lock_version=decision.lock_version).pk
-    return pdf.pk
+    return store_pdf(
+        DecisionPdf,
+        key={"decision": decision, "lock_version": decision.lock_version},
+        template_name="pdf/college_decision.html",
+        context=lambda: {"decision": decision, "content": decision.version.content},
+        file_name=f"collegebesluit-{decision.municipality.cbs_code}-{decision.proposal_id}-v{decision.lock_version}.pdf",
+    )

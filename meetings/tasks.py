@@ -1,11 +1,6 @@
-import hashlib
-
 from celery import shared_task
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.utils import translation
 
-from core.pdf import render_pdf
+from core.pdf import store_pdf
 from meetings.models import AgendaPdf, Meeting
 
 
@@ -16,20 +11,13 @@ def render_agenda_pdf(meeting_id: int) -> int | None:
     if meeting is None or not meeting.is_published:
         return None
     version = meeting.agenda_version
-    existing = meeting.pdfs.filter(agenda_version=version).first()
-    if existing:
-        return existing.pk
-    with translation.override("nl"):
-        content = render_pdf("pdf/agenda.html", agenda_pdf_context(meeting))
-    name = f"agenda-{meeting.body.abbreviation or meeting.body.pk}-{meeting.starts_at:%Y-%m-%d}-v{version}.pdf"
-    try:
-        with transaction.atomic():
-            pdf = AgendaPdf(meeting=meeting, agenda_version=version, sha256=hashlib.sha256(content).hexdigest())
-            pdf.file.save(name.replace(" ", "-"), ContentFile(content), save=False)
-            pdf.save()
-    except IntegrityError:  # another run stored this version first
-        return meeting.pdfs.get(agenda_version=version).pk
-    return pdf.pk
+    return store_pdf(
+        AgendaPdf,
+        key={"meeting": meeting, "agenda_version": version},
+        template_name="pdf/agenda.html",
+        context=lambda: agenda_pdf_context(meeting),
+        file_name=f"agenda-{meeting.body.abbreviation or meeting.body.pk}-{meeting.starts_at:%Y-%m-%d}-v{version}.pdf",
+    )
 
 
 def agenda_pdf_context(meeting: Meeting) -> dict:
@@ -57,21 +45,14 @@ def render_minutes_pdf(minutes_id: int) -> int | None:
     minutes = Minutes.objects.select_related("meeting__body", "adopted_in").filter(pk=minutes_id).first()
     if minutes is None or minutes.status == Minutes.Status.DRAFT:
         return None
-    existing = minutes.pdfs.filter(status=minutes.status).first()
-    if existing:
-        return existing.pk
-    with translation.override("nl"):
-        content = render_pdf("pdf/minutes.html", minutes_pdf_context(minutes))
     body = minutes.meeting.body.abbreviation or minutes.meeting.body_id
-    name = f"verslag-{body}-{minutes.meeting.starts_at:%Y-%m-%d}-{minutes.status}.pdf"
-    try:
-        with transaction.atomic():
-            pdf = MinutesPdf(minutes=minutes, status=minutes.status, sha256=hashlib.sha256(content).hexdigest())
-            pdf.file.save(name.replace(" ", "-"), ContentFile(content), save=False)
-            pdf.save()
-    except IntegrityError:
-        return minutes.pdfs.get(status=minutes.status).pk
-    return pdf.pk
+    return store_pdf(
+        MinutesPdf,
+        key={"minutes": minutes, "status": minutes.status},
+        template_name="pdf/minutes.html",
+        context=lambda: minutes_pdf_context(minutes),
+        file_name=f"verslag-{body}-{minutes.meeting.starts_at:%Y-%m-%d}-{minutes.status}.pdf",
+    )
 
 
 def minutes_pdf_context(minutes) -> dict:

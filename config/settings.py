@@ -6,7 +6,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +53,8 @@ INSTALLED_APPS = [
     "governance",
     "meetings",
     "decisions",
+    "reminders",
+    "solo",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "municipalities.context_processors.roles",
                 "meetings.context_processors.navigation",
+                "reminders.context_processors.notifications",
             ],
         },
     },
@@ -186,26 +188,37 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = BASE_DIR / ".broker"
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        "control_folder": str(_broker_dir / "control"),
     }
+else:
+    # A task a killed worker had taken comes back after this long (Redis).
+    # No task of the portal waits on the broker (no eta/countdown) and none
+    # runs for more than minutes; reminders are recovered from the database
+    # by the janitor well before this.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A request that queues work while the broker is down waits about a second,
+# then goes on (core.taskbase.PortalTask); the work is picked up later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Defaults; django-celery-beat copies them into the database, where the
-# coordinator can change them. Nothing runs between 02:00 and 03:00 (DST).
-CELERY_BEAT_SCHEDULE = {
-    "sync-body-access": {"task": "governance.tasks.sync_access", "schedule": crontab(hour=3, minute=15)},
-}
+# The schedules are rows of django-celery-beat, created by the migration
+# reminders/0002 and changed by the coordinator in the admin site.
+
+# Links in e-mails point here.
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 
 # Security. Production defaults are strict; a laptop with DEBUG on is exempt.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("decisions.urls")),
     path("", include("meetings.urls")),
     path("", include("governance.urls")),
+    path("", include("reminders.urls")),
 ]

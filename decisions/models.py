@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -18,6 +19,10 @@ from core.workflow import StatusWorkflow, TransitionNotAllowed
 from governance.models import ConsultationBody, Cooperation
 from meetings.models import AgendaItem, Meeting, Purpose
 from municipalities.models import Municipality, Office
+
+# Sent inside the sending transaction, after the college decisions and council
+# tracks exist (bulk creation sends no post_save).
+proposal_sent = Signal()
 
 
 class StaleDecision(Exception):
@@ -186,6 +191,7 @@ class RegionalProposal(StatusWorkflow, models.Model):
         bulk_create_with_history(
             [CouncilTrack(proposal=self, municipality=m) for m in participants], CouncilTrack, default_user=by
         )
+        proposal_sent.send(sender=RegionalProposal, proposal=self)
         return version
 
     def withdraw(self, *, by, reason: str) -> None:

@@ -19,3 +19,17 @@ def render_decision_pdf(decision_id: int) -> int | None:
         context=lambda: {"decision": decision, "content": decision.version.content},
         file_name=f"collegebesluit-{decision.municipality.cbs_code}-{decision.proposal_id}-v{decision.lock_version}.pdf",
     )
+
+
+@shared_task
+def render_missing_pdfs() -> int:
+    """The sweep for approved decisions whose PDF task never reached a worker."""
+    from django.db.models import Exists, OuterRef
+
+    missing = CollegeDecision.objects.filter(review=CollegeDecision.Review.APPROVED).filter(
+        ~Exists(DecisionPdf.objects.filter(decision=OuterRef("pk"), lock_version=OuterRef("lock_version")))
+    )
+    pks = list(missing.values_list("pk", flat=True))
+    for pk in pks:
+        render_decision_pdf.delay(pk)
+    return len(pks)

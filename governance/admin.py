@@ -4,7 +4,15 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from governance.models import ConsultationBody, Cooperation, Membership, Participation, RegionalTask
+from governance.models import (
+    ConsultationBody,
+    Cooperation,
+    EvaluationAdjustment,
+    Membership,
+    MonthlyEvaluation,
+    Participation,
+    RegionalTask,
+)
 from municipalities.admin import CurrentFilter
 from municipalities.models import today
 
@@ -136,3 +144,18 @@ class RegionalTaskAdmin(SimpleHistoryAdmin):
     list_filter = ["cooperation"]
     search_fields = ["name", "description"]
     autocomplete_fields = ["cooperation", "lead_body"]
+
+
+class AdjustmentInline(admin.TabularInline):
+    model = EvaluationAdjustment
+    extra = 1
+    autocomplete_fields = ["body"]
+
+
+@admin.register(MonthlyEvaluation)
+class MonthlyEvaluationAdmin(SimpleHistoryAdmin):
+    list_display = ["cooperation", "month", "agenda_item"]
+    list_filter = ["cooperation", "month"]
+    list_select_related = ["cooperation", "agenda_item__meeting__body"]
+    inlines = [AdjustmentInline]
+    readonly_fields = ["agenda_item"]

@@ -1,7 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import ProgressReport, WorkProgramme, WorkProgrammeEntry
+from governance.models import (
+    EvaluationAdjustment,
+    MonthlyEvaluation,
+    ProgressReport,
+    WorkProgramme,
+    WorkProgrammeEntry,
+)
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -31,3 +37,28 @@ class ProgressForm(forms.ModelForm):
 
 class CouncilInputForm(forms.Form):
     until = forms.DateField(label=_("council input until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class EvaluationForm(forms.ModelForm):
+    class Meta:
+        model = MonthlyEvaluation
+        fields = ["findings"]
+        widgets = {"findings": forms.Textarea(attrs={"rows": 6})}
+
+
+class AdjustmentForm(forms.ModelForm):
+    class Meta:
+        model = EvaluationAdjustment
+        fields = ["body", "change"]
+        widgets = {"change": forms.Textarea(attrs={"rows": 2})}
+
+
+def adjustment_formset(evaluation: MonthlyEvaluation, data=None):
+    AdjustmentFormSet = forms.inlineformset_factory(
+        MonthlyEvaluation, EvaluationAdjustment, form=AdjustmentForm, extra=2, can_delete=True
+    )
+    formset = AdjustmentFormSet(data, instance=evaluation, prefix="adjustments")
+    for form in formset.forms:
+        form.fields["body"].queryset = evaluation.cooperation.bodies.order_by("name")
+        form.fields["body"].empty_label = _("the structure as a whole")
+    return formset

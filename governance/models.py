@@ -645,3 +645,71 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}: {self.get_status_display()}"
+
+
+class MonthlyEvaluation(models.Model):
+    """The brief monthly evaluation of a cooperation's coordination structure, with its findings."""
+
+    cooperation = models.ForeignKey(
+        Cooperation, verbose_name=_("cooperation"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month evaluated."))
+    findings = models.TextField(_("findings"), blank=True)
+    # String reference: meetings depends on governance, not the other way round.
+    agenda_item = models.ForeignKey(
+        "meetings.AgendaItem",
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-month", "cooperation__name"]
+        verbose_name = _("monthly evaluation")
+        verbose_name_plural = _("monthly evaluations")
+        constraints = [
+            models.UniqueConstraint(fields=["cooperation", "month"], name="one_evaluation_per_cooperation_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="evaluation_month_starts_on_first"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cooperation} – {date_format(self.month, 'F Y')}"
+
+    @property
+    def title(self) -> str:
+        return _("Monthly evaluation of the coordination structure, %(month)s") % {
+            "month": date_format(self.month, "F Y")
+        }
+
+
+class EvaluationAdjustment(models.Model):
+    """A change to the coordination structure that a monthly evaluation decided on."""
+
+    evaluation = models.ForeignKey(MonthlyEvaluation, on_delete=models.CASCADE, related_name="adjustments")
+    body = models.ForeignKey(
+        ConsultationBody,
+        verbose_name=_("consultation body"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adjustments",
+        help_text=_("Empty when the change concerns the structure as a whole."),
+    )
+    change = models.TextField(_("what changes"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("adjustment")
+        verbose_name_plural = _("adjustments")
+
+    def __str__(self) -> str:
+        return self.change[:80]

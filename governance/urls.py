@@ -4,6 +4,9 @@ from governance import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("evaluaties/", views.evaluation_list, name="evaluation_list"),
+    path("evaluaties/<int:year>/", views.evaluation_list, name="evaluation_list_year"),
+    path("evaluaties/bewerken/<int:pk>/", views.evaluation_edit, name="evaluation_edit"),
     path("werkprogramma/", views.programme_list, name="programme_list"),
     path("werkprogramma/nieuw/", views.programme_create, name="programme_create"),
     path("werkprogramma/<int:pk>/", views.programme_detail, name="programme_detail"),

@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,11 +13,19 @@ from guardian.shortcuts import get_objects_for_user
 
 from core.pdf import render_pdf
 from core.workflow import TransitionNotAllowed
-from governance.forms import CouncilInputForm, EntryForm, ProgrammeForm, ProgressForm
+from governance.forms import (
+    CouncilInputForm,
+    EntryForm,
+    EvaluationForm,
+    ProgrammeForm,
+    ProgressForm,
+    adjustment_formset,
+)
 from governance.models import (
     ConsultationBody,
     Cooperation,
     Membership,
+    MonthlyEvaluation,
     ProgressReport,
     RegionalTask,
     WorkProgramme,
@@ -200,3 +210,81 @@ def programme_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 def _conflict(request, message: str) -> HttpResponse:
     return render(request, "meetings/conflict.html", {"message": message}, status=409)
+
+
+# Monthly evaluations of the coordination structure.
+
+
+def _edits_evaluations(user, cooperation_id: int) -> bool:
+    """The coordinator, and the secretariat of the cooperation's administrative coordination meeting."""
+    if is_regional_coordinator(user) or user.is_superuser:
+        return True
+    return (
+        get_objects_for_user(user, "governance.prepare_meetings", klass=ConsultationBody, accept_global_perms=False)
+        .filter(kind=ConsultationBody.Kind.ADMINISTRATIVE_COORDINATION, cooperation=cooperation_id)
+        .exists()
+    )
+
+
+def evaluation_list(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    """The evaluations of one year as one list, with findings and adjustments."""
+    year = year or today().year
+    evaluations = (
+        MonthlyEvaluation.objects.filter(month__year=year, cooperation__in=_readable_cooperations(request.user))
+        .select_related("cooperation", "agenda_item__meeting__body")
+        .prefetch_related("adjustments__body")
+        .order_by("month", "cooperation__name")
+    )
+    years = MonthlyEvaluation.objects.dates("month", "year")
+    cooperations = {e.cooperation_id for e in evaluations}
+    editable = {pk for pk in cooperations if _edits_evaluations(request.user, pk)}
+    return render(
+        request,
+        "governance/evaluation_list.html",
+        {"evaluations": evaluations, "year": year, "years": [d.year for d in years], "editable": editable},
+    )
+
+
+def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = get_object_or_404(
+        MonthlyEvaluation.objects.select_related("cooperation", "agenda_item__meeting__body"), pk=pk
+    )
+    if not _edits_evaluations(request.user, evaluation.cooperation_id):
+        if _reads_cooperation(request.user, evaluation.cooperation_id):
+            raise PermissionDenied
+        raise Http404
+    form = EvaluationForm(request.POST or None, instance=evaluation)
+    formset = adjustment_formset(evaluation, request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            current = MonthlyEvaluation.objects.select_for_update().get(pk=evaluation.pk)
+            if str(current.lock_version) == request.POST.get("lock_version"):
+                form.instance.lock_version = current.lock_version + 1
+                form.save()
+                formset.save()
+                messages.success(request, _("The evaluation is saved."))
+                anchor = f"#evaluation-{evaluation.pk}"
+                return redirect(reverse("evaluation_list_year", args=[evaluation.month.year]) + anchor)
+        # Someone saved in between: keep what this person typed, show what is saved now.
+        messages.error(
+            request,
+            _(
+                "Someone else saved this evaluation while you were working on it. Your text is still in the form; "
+                "compare it with the saved version below and save again."
+            ),
+        )
+        evaluation.refresh_from_db()
+        status = 409
+    return render(
+        request,
+        "governance/evaluation_form.html",
+        {
+            "evaluation": evaluation,
+            "form": form,
+            "formset": formset,
+            "saved": evaluation if status == 409 else None,
+            "lock_version": evaluation.lock_version,
+        },
+        status=status,
+    )

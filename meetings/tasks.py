@@ -69,3 +69,35 @@ def minutes_pdf_context(minutes) -> dict:
         ),
         "errata": list(minutes.errata.all()),
     }
+
+
+@shared_task
+def open_monthly_evaluations() -> int:
+    """Daily; from the first working day of the month on, each cooperation's evaluation is opened once."""
+    from meetings.actions import open_monthly_evaluations as open_evaluations
+
+    return len(open_evaluations())
+
+
+@shared_task
+def render_missing_pdfs() -> int:
+    """The sweep for PDFs whose task never reached a worker (the broker was down
+    when the change was saved): queues the agenda and minutes PDFs that should exist."""
+    from django.db.models import Exists, OuterRef
+
+    from meetings.models import Minutes, MinutesPdf
+
+    agendas = Meeting.objects.exclude(status__in=[Meeting.Status.PLANNED, Meeting.Status.CANCELLED]).filter(
+        ~Exists(AgendaPdf.objects.filter(meeting=OuterRef("pk"), agenda_version=OuterRef("agenda_version")))
+    )
+    minutes = Minutes.objects.exclude(status=Minutes.Status.DRAFT).filter(
+        ~Exists(MinutesPdf.objects.filter(minutes=OuterRef("pk"), status=OuterRef("status")))
+    )
+    queued = 0
+    for pk in agendas.values_list("pk", flat=True):
+        render_agenda_pdf.delay(pk)
+        queued += 1
+    for pk in minutes.values_list("pk", flat=True):
+        render_minutes_pdf.delay(pk)
+        queued += 1
+    return queued

@@ -1,7 +1,9 @@
 from django.contrib.auth.backends import BaseBackend
 
 # The apps whose records the regional coordinator keeps in the admin site.
-COORDINATOR_APPS = frozenset({"municipalities", "governance", "meetings", "decisions"})
+COORDINATOR_APPS = frozenset(
+    {"municipalities", "governance", "meetings", "decisions", "reminders", "django_celery_beat"}
+)
 # Seeing log-ins is enough to link one to a person; creating or changing
 # accounts stays with the administrators.
 COORDINATOR_EXTRA_PERMISSIONS = frozenset({"auth.view_user"})

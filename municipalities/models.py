@@ -107,6 +107,11 @@ class Person(models.Model):
         DUTCH = "nl", _("Dutch")
         ENGLISH = "en", _("English")
 
+    class Delivery(models.TextChoices):
+        EMAIL = "email", _("an e-mail for each reminder")
+        DIGEST = "digest", _("one e-mail a day with all reminders")
+        PORTAL = "portal", _("only in the portal, no e-mail")
+
     given_name = models.CharField(_("given name"), max_length=100)
     surname_prefix = models.CharField(
         _("surname prefix"), max_length=20, blank=True, help_text=_("For example 'van', 'de' or 'van der'.")
@@ -122,6 +127,9 @@ class Person(models.Model):
         related_name="person",
     )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.DUTCH)
+    reminder_delivery = models.CharField(
+        _("reminders"), max_length=10, choices=Delivery.choices, default=Delivery.EMAIL
+    )
 
     history = HistoricalRecords()
 

@@ -5,7 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from decisions.demo import load_proposals
 from governance import demo
+from meetings.actions import open_monthly_evaluations
 from meetings.demo import load_meetings, load_minutes
+from reminders.planning import plan_all
 
 
 class Command(BaseCommand):
@@ -33,11 +35,15 @@ class Command(BaseCommand):
         load_meetings(region)
         load_minutes(region)
         load_proposals(region)
+        evaluations = open_monthly_evaluations()
+        planned = plan_all()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo region loaded: {len(region.municipalities)} municipalities, "
                 f"{len(region.cooperations)} cooperations, {len(region.bodies)} bodies, "
-                f"{len(region.people)} people, the next meetings of each body and regional proposals in every state."
+                f"{len(region.people)} people, the next meetings of each body and regional proposals in every state; "
+                f"{len(evaluations)} monthly evaluations opened and {planned} reminders planned (those already "
+                "due go out within a minute once the worker and beat run)."
             )
         )
         self.stdout.write(f"Demo log-ins (password: {password}):")

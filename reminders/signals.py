@@ -1,0 +1,86 @@
+"""Reminders follow the objects they are about.
+
+A decoupled concern: the workflows do not know about reminders. The handlers
+run inside the transaction of the save, so the reminder table changes
+together with the object (or not at all)."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from decisions.models import CollegeDecision, CouncilTrack, RegionalProposal, proposal_sent
+from governance.models import MonthlyEvaluation
+from meetings.models import ActionPoint, AgendaItem, Document, Meeting, Minutes, Submission
+from reminders.kinds import kinds_for
+from reminders.planning import plan_reminders
+
+# Saves that touch only these fields change no reminder (renumbering, version counters).
+IRRELEVANT_FIELDS = {"position", "agenda_version", "lock_version", "version"}
+
+
+def relevant(update_fields) -> bool:
+    return update_fields is None or bool(set(update_fields) - IRRELEVANT_FIELDS)
+
+
+@receiver(post_save, sender=Meeting)
+def meeting_saved(sender, instance: Meeting, update_fields=None, raw=False, **kwargs) -> None:
+    if raw or not relevant(update_fields):
+        return
+    plan_reminders(instance)
+    for item in instance.items.filter(submission__isnull=False).select_related("meeting__body"):
+        plan_reminders(item)
+
+
+@receiver(post_save, sender=AgendaItem)
+def item_saved(sender, instance: AgendaItem, update_fields=None, raw=False, **kwargs) -> None:
+    if not raw and relevant(update_fields):
+        plan_reminders(instance)
+
+
+@receiver(post_save, sender=Submission)
+def submission_saved(sender, instance: Submission, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    if instance.preferred_meeting_id:
+        plan_reminders(instance.preferred_meeting, [k for k in kinds_for(Meeting) if k.kind == "agenda_deadline"])
+    if instance.agenda_item_id:
+        plan_reminders(instance.agenda_item)
+
+
+@receiver(post_save, sender=Document)
+def document_saved(sender, instance: Document, raw=False, **kwargs) -> None:
+    if not raw and instance.item_id:
+        plan_reminders(instance.item)
+
+
+@receiver(post_save, sender=Minutes)
+def minutes_saved(sender, instance: Minutes, raw=False, **kwargs) -> None:
+    if not raw:
+        plan_reminders(instance.meeting, [k for k in kinds_for(Meeting) if k.kind == "minutes_unsent"])
+
+
+@receiver(post_save, sender=CollegeDecision)
+@receiver(post_save, sender=CouncilTrack)
+@receiver(post_save, sender=ActionPoint)
+@receiver(post_save, sender=MonthlyEvaluation)
+def saved(sender, instance, update_fields=None, raw=False, **kwargs) -> None:
+    if not raw and relevant(update_fields):
+        plan_reminders(instance)
+
+
+@receiver(proposal_sent)
+def proposal_was_sent(sender, proposal, **kwargs) -> None:
+    for decision in proposal.college_decisions.select_related("proposal", "municipality"):
+        plan_reminders(decision)
+    for track in proposal.council_tracks.select_related("proposal", "municipality"):
+        plan_reminders(track)
+
+
+@receiver(post_save, sender=RegionalProposal)
+def proposal_saved(sender, instance: RegionalProposal, update_fields=None, raw=False, **kwargs) -> None:
+    """Withdrawing or closing a proposal sets its pending reminders aside at once."""
+    if raw or not relevant(update_fields) or instance.status == RegionalProposal.Status.SENT:
+        return
+    for decision in instance.college_decisions.select_related("proposal", "municipality"):
+        plan_reminders(decision)
+    for track in instance.council_tracks.select_related("proposal", "municipality"):
+        plan_reminders(track)

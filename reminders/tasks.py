@@ -1,0 +1,86 @@
+"""The periodic work behind reminders. Beat runs the dispatcher every minute;
+the rows in the reminder table, not long-delayed messages on the broker, are
+what must not be lost."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from municipalities.models import Person
+from reminders import delivery
+from reminders.models import Reminder, ReminderSettings, TaskRun
+from reminders.planning import plan_all
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+
+
+@shared_task
+def dispatch_due_reminders() -> int:
+    """Claims the reminders that are due and queues one send task per row once the claim is committed."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Reminder.objects.due(now)
+            .order_by("due_at")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:BATCH]
+        )
+        Reminder.objects.filter(pk__in=ids).update(status=Reminder.Status.CLAIMED, claimed_at=now)
+        for pk in ids:
+            send_reminder.delay_on_commit(pk)
+    TaskRun.record("dispatch", f"{len(ids)} queued")
+    return len(ids)
+
+
+@shared_task
+def send_reminder(reminder_id: int) -> str:
+    outcome = delivery.send_one(reminder_id)
+    return f"{outcome.status} {outcome.detail}".strip()
+
+
+@shared_task
+def return_stuck_reminders() -> int:
+    """The janitor: a reminder claimed longer than the timeout lost its worker or its message; hand it out again."""
+    conf = ReminderSettings.get_solo()
+    cutoff = timezone.now() - timezone.timedelta(seconds=conf.claim_timeout_seconds)
+    with transaction.atomic():
+        ids = list(
+            Reminder.objects.filter(status=Reminder.Status.CLAIMED, claimed_at__lt=cutoff)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        Reminder.objects.filter(pk__in=ids).update(status=Reminder.Status.PENDING, claimed_at=None)
+    if ids:
+        logger.warning("Returned %s reminders stuck in claimed to pending", len(ids))
+    TaskRun.record("janitor", f"{len(ids)} returned")
+    return len(ids)
+
+
+@shared_task
+def plan_reminders() -> int:
+    added = plan_all()
+    TaskRun.record("plan", f"{added} added")
+    return added
+
+
+@shared_task
+def send_digests() -> int:
+    """Once a day: one e-mail per person who chose a digest and has something in it."""
+    today = timezone.localdate()
+    people = (
+        Reminder.objects.filter(status=Reminder.Status.SENT, delivery=Person.Delivery.DIGEST, digest__isnull=True)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    sent = 0
+    for person_id in list(people):
+        outcome = delivery.send_digest(person_id, today)
+        sent += outcome.status == Reminder.Status.SENT
+    TaskRun.record("digest", f"{sent} sent")
+    return sent

@@ -146,7 +146,9 @@ def test_a_pending_college_decision_reminds_the_secretary_then_the_mayor_in_offi
     leaving.ends_on = D(2027, 2, 10)
     leaving.save()
     successor = PersonFactory(given_name="Nieuwe", surname="Secretaris")
-    OfficeFactory(person=successor, role=Office.Role.MUNICIPAL_SECRETARY, municipality=haarlem, starts_on=D(2027, 2, 11))
+    OfficeFactory(
+        person=successor, role=Office.Role.MUNICIPAL_SECRETARY, municipality=haarlem, starts_on=D(2027, 2, 11)
+    )
     proposal = covenant.proposal()
     by = covenant.secretaries["Haarlem"]
     proposal.adopt(by=by, on=D(2027, 2, 1))

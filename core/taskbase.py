@@ -23,4 +23,7 @@ class PortalTask(DjangoTask):
         try:
             self.apply_async(args, kwargs)
         except OperationalError as exc:
-            logger.warning("Broker unavailable, %s(%s) left to the periodic sweep: %s", self.name, args, exc)
+            logger.warning("Broker unavailable, %s%s left to the periodic sweep: %s", self.name, args, exc)
+        except Exception:
+            # Whatever else publishing does wrong, the change is saved and a sweep recovers the work.
+            logger.exception("Could not queue %s%s; left to the periodic sweep", self.name, args)

@@ -6,6 +6,7 @@ import logging
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils import timezone
 
 from reminders.kinds import KINDS, ReminderKind, kinds_for
 from reminders.models import Reminder, ReminderSettings
@@ -25,11 +26,14 @@ def plan_reminders(obj: models.Model, kinds: list[ReminderKind] | None = None) -
         return 0
     conf = ReminderSettings.get_solo()
     content_type = ContentType.objects.get_for_model(obj)
+    now = timezone.now()
+    # A reminder whose moment has already passed helps no one (an action point
+    # entered after its due date gets no "due soon", only "overdue").
     wanted = {
         (spec.kind, due.recipient.pk, due.due_at): due
         for spec in kinds
         for due in spec.plan(obj, conf)
-        if due.moment is None or due.due_at < due.moment
+        if due.moment is None or (due.due_at < due.moment and now < due.moment)
     }
     with transaction.atomic():
         existing = Reminder.objects.filter(

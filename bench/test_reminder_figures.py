@@ -1,0 +1,60 @@
+"""Reminder figures: how long the quarter-hourly planning sweep and one
+dispatcher run take at a realistic size. Run with
+`DEBUG=1 .venv/bin/python -m pytest bench -q -s`."""
+
+import datetime
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from meetings.models import ActionPoint, AgendaItem, Meeting, Minutes, MinutesItem
+from reminders import delivery
+from reminders.models import Reminder
+from reminders.planning import plan_all
+from reminders.tasks import dispatch_due_reminders
+from tests.factories import PersonFactory
+from tests.meetings.conftest import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reminder_figures(django_capture_on_commit_callbacks):
+    region = Region()
+    now = timezone.now()
+    for weeks in range(1, 41):  # forty planned meetings
+        Meeting.for_body(region.secretaries, now + datetime.timedelta(weeks=weeks)).save()
+    held = Meeting.for_body(region.secretaries, now - datetime.timedelta(days=30))
+    held.save()
+    item = MinutesItem.objects.create(
+        minutes=Minutes.objects.create(meeting=held), agenda_item=held.items.get(kind=AgendaItem.Kind.OPENING)
+    )
+    owners = [PersonFactory() for _ in range(50)]
+    for n in range(500):  # five hundred open action points, half of them overdue
+        due_on = timezone.localdate() + datetime.timedelta(days=(n % 60) - 30)
+        ActionPoint.objects.create(minutes_item=item, what=f"Actie {n}", owner=owners[n % 50], due_on=due_on)
+
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        added = plan_all()
+    sweep_ms = (time.perf_counter() - start) * 1000
+    print(
+        f"\nplanning sweep over 40 meetings and 500 action points: {sweep_ms:.0f} ms, "
+        f"{len(queries)} queries, {added} added (all existed already)"
+    )
+
+    due = Reminder.objects.due().count()
+    start = time.perf_counter()
+    with django_capture_on_commit_callbacks(execute=False):
+        claimed = dispatch_due_reminders()
+    dispatch_ms = (time.perf_counter() - start) * 1000
+    start = time.perf_counter()
+    for pk in Reminder.objects.filter(status=Reminder.Status.CLAIMED).values_list("pk", flat=True):
+        delivery.send_one(pk)
+    send_ms = (time.perf_counter() - start) * 1000
+    print(
+        f"dispatcher run claiming {claimed} of {due} due reminders: {dispatch_ms:.0f} ms; "
+        f"sending them (locmem mail): {send_ms / max(claimed, 1):.1f} ms per reminder"
+    )

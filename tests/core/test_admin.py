@@ -3,21 +3,30 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from governance import demo
-from governance.models import ConsultationBody, Cooperation, Membership, Participation, RegionalTask
+from governance.models import (
+    ConsultationBody,
+    Cooperation,
+    Membership,
+    MonthlyEvaluation,
+    Participation,
+    RegionalTask,
+)
 from meetings.models import AgendaItem, Meeting, Submission
 from municipalities.models import Municipality, Office, Person, Portfolio, RegionalOrganisation
+from reminders.models import Reminder
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
-DOMAIN_APPS = {"municipalities", "governance", "meetings"}
+DOMAIN_APPS = {"municipalities", "governance", "meetings", "reminders"}
 
 
 def admin_pages() -> list[tuple[str, str]]:
@@ -124,7 +133,22 @@ FACTORIES = {
         purpose="information",
         submitted_by=factories.UserFactory(),
     ),
+    MonthlyEvaluation: lambda: MonthlyEvaluation.objects.create(
+        cooperation=factories.CooperationFactory(), month=datetime.date(2027, 1, 1)
+    ),
+    Reminder: lambda: _reminder(),
 }
+
+
+def _reminder() -> Reminder:
+    person = factories.PersonFactory()
+    return Reminder.objects.create(
+        kind=Reminder.Kind.ACTION_OVERDUE,
+        content_type=ContentType.objects.get_for_model(person),
+        object_id=person.pk,
+        recipient=person,
+        due_at=timezone.now(),
+    )
 
 
 def _meeting() -> Meeting:

@@ -180,6 +180,8 @@ MAX_UPLOAD_MEGABYTES = env.int("MAX_UPLOAD_MEGABYTES", default=25)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that hangs must not hold a reminder (and its worker) forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="regioportaal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

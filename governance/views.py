@@ -260,8 +260,10 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
             current = MonthlyEvaluation.objects.select_for_update().get(pk=evaluation.pk)
             if str(current.lock_version) == request.POST.get("lock_version"):
-                form.instance.lock_version = current.lock_version + 1
-                form.save()
+                # Only what the form is about: the agenda item may have been set meanwhile.
+                current.findings = form.cleaned_data["findings"]
+                current.lock_version += 1
+                current.save(update_fields=["findings", "lock_version"])
                 formset.save()
                 messages.success(request, _("The evaluation is saved."))
                 anchor = f"#evaluation-{evaluation.pk}"

@@ -33,6 +33,9 @@ def open_monthly_evaluations(today: datetime.date | None = None) -> list[Monthly
     Returns the evaluations created by this run."""
     today = today or timezone.localdate()
     month = today.replace(day=1)
+    # Earlier evaluations still waiting for an open meeting (last month's too).
+    for evaluation in MonthlyEvaluation.objects.filter(agenda_item__isnull=True, month__lt=month):
+        put_on_agenda(evaluation)
     if today < first_working_day(month):
         return []
     created = []

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from solo.admin import SingletonModelAdmin
 
@@ -45,7 +46,7 @@ class ReminderAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send the selected failed reminders again"))
     def send_again(self, request, queryset) -> None:
         count = queryset.filter(status=Reminder.Status.FAILED).update(
-            status=Reminder.Status.PENDING, attempts=0, retry_after=None
+            status=Reminder.Status.PENDING, attempts=0, retry_after=None, changed_at=timezone.now()
         )
         self.message_user(request, _("%(count)s reminders will be sent again.") % {"count": count})
 

@@ -42,7 +42,8 @@ def compose(reminder: Reminder, about) -> tuple[str, str, str]:
     """Subject, body and link in the recipient's language."""
     spec = KINDS[reminder.kind]
     with translation.override(reminder.recipient.language):
-        subject = spec.subject(about)
+        # One line: a line break in a header is refused (and is a header injection).
+        subject = " ".join(spec.subject(about).split())
         link = spec.link(about)
         body = render_to_string(
             spec.template_name,
@@ -80,41 +81,46 @@ def send_one(reminder_id: int) -> Outcome:
         )
         if reminder is None:
             return Outcome("gone", "not claimed (already sent, skipped or handed back)")
-        about = reminder.content_type.get_object_for_this_type(pk=reminder.object_id) if _exists(reminder) else None
+        about = _about(reminder)
         reason = still_due(reminder, about, now)
         if reason:
             reminder.status, reminder.note = Reminder.Status.SKIPPED, reason
             reminder.save(update_fields=["status", "note"])
             logger.info("Reminder %s skipped: %s", reminder.key, reason)
             return Outcome(Reminder.Status.SKIPPED, reason)
-        subject, body, link = compose(reminder, about)
-        reminder.subject, reminder.link = subject[:300], link
-        reminder.delivery = reminder.recipient.reminder_delivery
         reminder.attempts += 1
-        if reminder.delivery == Person.Delivery.EMAIL:
-            message = EmailMessage(
-                subject=subject,
-                body=body,
-                to=[reminder.recipient.email],
-                headers={"Message-ID": reminder.stable_message_id, "Auto-Submitted": "auto-generated"},
-            )
-            try:
-                message.send()
-            except MAIL_ERRORS as exc:
-                return _failed(reminder, conf, exc, now)
-            reminder.message_id = reminder.stable_message_id
+        try:
+            subject, body, link = compose(reminder, about)
+            reminder.subject, reminder.link = subject[:300], link
+            reminder.delivery = reminder.recipient.reminder_delivery
+            if reminder.delivery == Person.Delivery.EMAIL:
+                EmailMessage(
+                    subject=subject,
+                    body=body,
+                    to=[reminder.recipient.email],
+                    headers={"Message-ID": reminder.stable_message_id, "Auto-Submitted": "auto-generated"},
+                ).send()
+                reminder.message_id = reminder.stable_message_id
+        except MAIL_ERRORS as exc:
+            return _failed(reminder, conf, exc, now)
+        except Exception as exc:
+            # Not the mail server's fault (a template, an address): retrying the
+            # same way will not help, but the row must end somewhere visible.
+            logger.exception("Reminder %s could not be composed or sent", reminder.key)
+            return _failed(reminder, conf, exc, now, final=True)
         reminder.status, reminder.sent_at, reminder.note = Reminder.Status.SENT, now, ""
         reminder.save()
     return Outcome(Reminder.Status.SENT, reminder.delivery)
 
 
-def _exists(reminder: Reminder) -> bool:
-    return reminder.content_type.model_class()._default_manager.filter(pk=reminder.object_id).exists()
+def _about(reminder: Reminder):
+    """What the reminder is about, or None when it was deleted."""
+    return reminder.content_type.model_class()._default_manager.filter(pk=reminder.object_id).first()
 
 
-def _failed(reminder: Reminder, conf: ReminderSettings, exc: Exception, now) -> Outcome:
+def _failed(reminder: Reminder, conf: ReminderSettings, exc: Exception, now, *, final: bool = False) -> Outcome:
     reminder.note = f"{type(exc).__name__}: {exc}"[:1000]
-    if reminder.attempts >= conf.max_attempts:
+    if final or reminder.attempts >= conf.max_attempts:
         reminder.status = Reminder.Status.FAILED
         logger.error("Reminder %s failed after %s attempts: %s", reminder.key, reminder.attempts, reminder.note)
     else:
@@ -132,10 +138,20 @@ def send_digest(person_id: int, day) -> Outcome:
         digest, _created = Digest.objects.select_for_update().get_or_create(recipient=person, day=day)
         if digest.sent_at:
             return Outcome("gone", "already sent")
-        Reminder.objects.filter(
+        waiting = Reminder.objects.filter(
             recipient=person, status=Reminder.Status.SENT, delivery=Person.Delivery.DIGEST, digest__isnull=True
-        ).update(digest=digest)
-        reminders = list(digest.reminders.order_by("due_at"))
+        ).select_related("content_type")
+        now = timezone.now()
+        reminders = []
+        for reminder in waiting.order_by("due_at"):
+            reminder.digest = digest
+            # Done or past in the meantime (an action point closed since it was due): leave it out.
+            reason = still_due(reminder, _about(reminder), now)
+            if reason:
+                reminder.note = f"left out of the digest: {reason}"
+            else:
+                reminders.append(reminder)
+            reminder.save(update_fields=["digest", "note"])
         if not reminders:
             return Outcome(Reminder.Status.SKIPPED, "nothing to send")
         with translation.override(person.language):

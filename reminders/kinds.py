@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from decisions.models import CollegeDecision, CouncilTrack, RegionalProposal
 from governance.models import ConsultationBody, Membership, MonthlyEvaluation
-from meetings.models import ActionPoint, AgendaItem, Meeting, Minutes, Submission
+from meetings.models import ActionPoint, AgendaItem, Document, Meeting, Minutes, Submission
 from municipalities.models import Municipality, Office, Person
 from reminders.models import Reminder, ReminderSettings
 
@@ -28,6 +28,8 @@ from reminders.models import Reminder, ReminderSettings
 class Due:
     recipient: Person
     due_at: datetime.datetime
+    # The date the reminder is about (a deadline, a due date): sent once per anchor.
+    anchor: str
     # After this moment the reminder no longer helps anyone: skipped, not sent late.
     moment: datetime.datetime | None = None
 
@@ -45,6 +47,11 @@ def office_holders(role: str, on: datetime.date, municipality: Municipality | No
     if municipality is not None:
         offices = offices.filter(municipality=municipality)
     return [office.person for office in offices]
+
+
+def anchor_of(moment: datetime.datetime) -> str:
+    """The same text for the same moment, whether it came from the database (UTC) or a form (local)."""
+    return moment.astimezone(datetime.UTC).isoformat()
 
 
 def when(dt: datetime.datetime) -> str:
@@ -99,7 +106,8 @@ class AgendaDeadline(ReminderKind):
         # Submitters whose item was sent back and may come back before the agenda closes.
         returned = Submission.objects.filter(preferred_meeting=meeting, status=Submission.Status.RETURNED)
         recipients += list(Person.objects.filter(user__in=returned.values("submitted_by")))
-        return [Due(person, due_at, meeting.agenda_deadline) for person in dict.fromkeys(recipients)]
+        anchor = anchor_of(meeting.agenda_deadline)
+        return [Due(person, due_at, anchor, meeting.agenda_deadline) for person in dict.fromkeys(recipients)]
 
     def open_objects(self):
         return upcoming_meetings().filter(status=Meeting.Status.PLANNED)
@@ -120,26 +128,36 @@ class DocumentsMissing(ReminderKind):
 
     def plan(self, item: AgendaItem, conf: ReminderSettings) -> list[Due]:
         meeting = item.meeting
-        submission = Submission.objects.filter(agenda_item=item).select_related("submitted_by__person").first()
+        submission = getattr(item, "submission", None)  # with_submitter() loads it in the same query
+        has_documents = item.has_documents if hasattr(item, "has_documents") else item.documents.exists()
         if (
             item.withdrawn
             or meeting.status not in Meeting.AGENDA_OPEN
             or submission is None
             or getattr(submission.submitted_by, "person", None) is None
-            or item.documents.exists()
+            or has_documents
         ):
             return []
-        due_at = conf.on_day(timezone.localdate(meeting.starts_at) - datetime.timedelta(conf.documents_missing_days))
-        return [Due(submission.submitted_by.person, due_at, meeting.starts_at)]
+        # Before the documents are due, so there is still time to send them.
+        due_day = timezone.localdate(meeting.documents_deadline) - datetime.timedelta(conf.documents_missing_days)
+        anchor = anchor_of(meeting.documents_deadline)
+        return [Due(submission.submitted_by.person, conf.on_day(due_day), anchor, meeting.starts_at)]
+
+    @staticmethod
+    def with_submitter(items: models.QuerySet) -> models.QuerySet:
+        return items.select_related("meeting__body", "submission__submitted_by__person").annotate(
+            has_documents=models.Exists(Document.objects.filter(item=models.OuterRef("pk")))
+        )
 
     def open_objects(self):
-        return AgendaItem.objects.filter(
-            meeting__starts_at__gte=timezone.now(),
-            meeting__status__in=Meeting.AGENDA_OPEN,
-            submission__isnull=False,
-            documents__isnull=True,
-            withdrawn=False,
-        ).select_related("meeting__body")
+        return self.with_submitter(
+            AgendaItem.objects.filter(
+                meeting__starts_at__gte=timezone.now(),
+                meeting__status__in=Meeting.AGENDA_OPEN,
+                submission__isnull=False,
+                withdrawn=False,
+            )
+        )
 
     def link(self, item: AgendaItem) -> str:
         return reverse("meeting_detail", args=[item.meeting_id]) + f"#item-{item.pk}"
@@ -159,7 +177,8 @@ class AgendaUnpublished(ReminderKind):
         if meeting.status != Meeting.Status.PLANNED:
             return []
         due_at = conf.on_day(timezone.localdate(meeting.starts_at) - datetime.timedelta(conf.agenda_unpublished_days))
-        return [Due(person, due_at, meeting.starts_at) for person in secretaries(meeting.body, due_at.date())]
+        anchor = anchor_of(meeting.starts_at)
+        return [Due(person, due_at, anchor, meeting.starts_at) for person in secretaries(meeting.body, due_at.date())]
 
     def open_objects(self):
         return upcoming_meetings().filter(status=Meeting.Status.PLANNED)
@@ -182,7 +201,8 @@ class MinutesUnsent(ReminderKind):
         if minutes is not None and minutes.status != Minutes.Status.DRAFT:
             return []
         due_at = conf.on_day(timezone.localdate(meeting.starts_at) + datetime.timedelta(conf.minutes_unsent_days))
-        return [Due(person, due_at) for person in secretaries(meeting.body, due_at.date())]
+        anchor = anchor_of(meeting.starts_at)
+        return [Due(person, due_at, anchor) for person in secretaries(meeting.body, due_at.date())]
 
     def open_objects(self):
         return (
@@ -216,7 +236,8 @@ class CollegePending(ReminderKind):
         if proposal.status != RegionalProposal.Status.SENT or not proposal.sent_on or not self.still_open(decision):
             return []
         due_at = conf.on_day(proposal.sent_on + datetime.timedelta(self.days(conf)))
-        return [Due(person, due_at) for person in office_holders(self.role, due_at.date(), decision.municipality)]
+        holders = office_holders(self.role, due_at.date(), decision.municipality)
+        return [Due(person, due_at, proposal.sent_on.isoformat()) for person in holders]
 
     def open_objects(self):
         return CollegeDecision.objects.filter(proposal__status=RegionalProposal.Status.SENT).select_related(
@@ -265,7 +286,9 @@ class CouncilDeadline(ReminderKind):
             return []
         due_at = conf.on_day(latest - datetime.timedelta(conf.council_deadline_days))
         griffiers = office_holders(Office.Role.GRIFFIER, due_at.date(), track.municipality)
-        return [Due(person, due_at, start_of(latest + datetime.timedelta(1))) for person in griffiers]
+        return [
+            Due(person, due_at, latest.isoformat(), start_of(latest + datetime.timedelta(1))) for person in griffiers
+        ]
 
     def open_objects(self):
         return (
@@ -300,7 +323,7 @@ class ActionDue(ReminderKind):
         if action.status != ActionPoint.Status.OPEN:
             return []
         due_at = conf.on_day(action.due_on - datetime.timedelta(conf.action_due_days))
-        return [Due(action.owner, due_at, start_of(action.due_on + datetime.timedelta(1)))]
+        return [Due(action.owner, due_at, action.due_on.isoformat(), start_of(action.due_on + datetime.timedelta(1)))]
 
     def open_objects(self):
         return ActionPoint.objects.open().select_related("owner")
@@ -321,7 +344,8 @@ class ActionOverdue(ActionDue):
     def plan(self, action: ActionPoint, conf: ReminderSettings) -> list[Due]:
         if action.status != ActionPoint.Status.OPEN:
             return []
-        return [Due(action.owner, conf.on_day(action.due_on + datetime.timedelta(conf.action_overdue_days)))]
+        due_at = conf.on_day(action.due_on + datetime.timedelta(conf.action_overdue_days))
+        return [Due(action.owner, due_at, action.due_on.isoformat())]
 
     def subject(self, action: ActionPoint) -> str:
         return _("Action point overdue since %(date)s: %(what)s") % {
@@ -337,7 +361,7 @@ class EvaluationCreated(ReminderKind):
     def plan(self, evaluation: MonthlyEvaluation, conf: ReminderSettings) -> list[Due]:
         due_at = evaluation.created_at.replace(microsecond=0)
         coordinators = office_holders(Office.Role.REGIONAL_COORDINATOR, timezone.localdate(due_at))
-        return [Due(person, due_at) for person in coordinators]
+        return [Due(person, due_at, evaluation.month.isoformat()) for person in coordinators]
 
     def open_objects(self):
         return MonthlyEvaluation.objects.filter(created_at__gte=timezone.now() - datetime.timedelta(days=31))

@@ -22,7 +22,7 @@ class ReminderSettings(SingletonModel):
         _("agenda closes: days before"), default=3, help_text=_("Reminds submitters and the secretary.")
     )
     documents_missing_days = models.PositiveSmallIntegerField(
-        _("documents missing: days before the meeting"), default=5
+        _("documents missing: days before the documents are due"), default=2
     )
     agenda_unpublished_days = models.PositiveSmallIntegerField(
         _("agenda not published: days before the meeting"), default=7
@@ -146,6 +146,9 @@ class Reminder(models.Model):
         Person, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="reminders"
     )
     due_at = models.DateTimeField(_("due at"))
+    # What the reminder is about in time (a deadline, a due date), so that new
+    # lead times or a new hour of sending never send the same reminder again.
+    anchor = models.CharField(_("about the date"), max_length=40, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     retry_after = models.DateTimeField(_("next attempt"), null=True, blank=True)
@@ -159,6 +162,7 @@ class Reminder(models.Model):
     note = models.TextField(_("note"), blank=True, help_text=_("Why it was skipped, or the last error."))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("last change"), default=timezone.now)
 
     objects = ReminderQuerySet.as_manager()
 
@@ -179,6 +183,12 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient} ({timezone.localtime(self.due_at):%d-%m-%Y %H:%M})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.changed_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "changed_at"}
+        super().save(*args, **kwargs)
 
     @property
     def key(self) -> str:

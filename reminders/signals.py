@@ -10,8 +10,8 @@ from django.dispatch import receiver
 from decisions.models import CollegeDecision, CouncilTrack, RegionalProposal, proposal_sent
 from governance.models import MonthlyEvaluation
 from meetings.models import ActionPoint, AgendaItem, Document, Meeting, Minutes, Submission
-from reminders.kinds import kinds_for
-from reminders.planning import plan_reminders
+from reminders.kinds import DocumentsMissing, kinds_for
+from reminders.planning import plan_many, plan_reminders
 
 # Saves that touch only these fields change no reminder (renumbering, version counters).
 IRRELEVANT_FIELDS = {"position", "agenda_version", "lock_version", "version"}
@@ -26,8 +26,7 @@ def meeting_saved(sender, instance: Meeting, update_fields=None, raw=False, **kw
     if raw or not relevant(update_fields):
         return
     plan_reminders(instance)
-    for item in instance.items.filter(submission__isnull=False).select_related("meeting__body"):
-        plan_reminders(item)
+    plan_many(list(DocumentsMissing.with_submitter(instance.items.filter(submission__isnull=False))))
 
 
 @receiver(post_save, sender=AgendaItem)
@@ -69,10 +68,8 @@ def saved(sender, instance, update_fields=None, raw=False, **kwargs) -> None:
 
 @receiver(proposal_sent)
 def proposal_was_sent(sender, proposal, **kwargs) -> None:
-    for decision in proposal.college_decisions.select_related("proposal", "municipality"):
-        plan_reminders(decision)
-    for track in proposal.council_tracks.select_related("proposal", "municipality"):
-        plan_reminders(track)
+    plan_many(list(proposal.college_decisions.select_related("proposal", "municipality")))
+    plan_many(list(proposal.council_tracks.select_related("proposal", "municipality")))
 
 
 @receiver(post_save, sender=RegionalProposal)
@@ -80,7 +77,5 @@ def proposal_saved(sender, instance: RegionalProposal, update_fields=None, raw=F
     """Withdrawing or closing a proposal sets its pending reminders aside at once."""
     if raw or not relevant(update_fields) or instance.status == RegionalProposal.Status.SENT:
         return
-    for decision in instance.college_decisions.select_related("proposal", "municipality"):
-        plan_reminders(decision)
-    for track in instance.council_tracks.select_related("proposal", "municipality"):
-        plan_reminders(track)
+    plan_many(list(instance.college_decisions.select_related("proposal", "municipality")))
+    plan_many(list(instance.council_tracks.select_related("proposal", "municipality")))

@@ -31,7 +31,7 @@ def dispatch_due_reminders() -> int:
             .select_for_update(skip_locked=True)
             .values_list("pk", flat=True)[:BATCH]
         )
-        Reminder.objects.filter(pk__in=ids).update(status=Reminder.Status.CLAIMED, claimed_at=now)
+        Reminder.objects.filter(pk__in=ids).update(status=Reminder.Status.CLAIMED, claimed_at=now, changed_at=now)
         for pk in ids:
             send_reminder.delay_on_commit(pk)
     TaskRun.record("dispatch", f"{len(ids)} queued")
@@ -55,7 +55,9 @@ def return_stuck_reminders() -> int:
             .select_for_update(skip_locked=True)
             .values_list("pk", flat=True)
         )
-        Reminder.objects.filter(pk__in=ids).update(status=Reminder.Status.PENDING, claimed_at=None)
+        Reminder.objects.filter(pk__in=ids).update(
+            status=Reminder.Status.PENDING, claimed_at=None, changed_at=timezone.now()
+        )
     if ids:
         logger.warning("Returned %s reminders stuck in claimed to pending", len(ids))
     TaskRun.record("janitor", f"{len(ids)} returned")

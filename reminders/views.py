@@ -82,7 +82,7 @@ def operations_status(request: HttpRequest) -> HttpResponse:
         "planned": reminders.filter(status=Reminder.Status.PENDING, due_at__gt=now).count(),
         "claimed": reminders.filter(status=Reminder.Status.CLAIMED).count(),
         "sent_today": reminders.filter(status=Reminder.Status.SENT, sent_at__gte=start_of_today).count(),
-        "skipped_today": reminders.filter(status=Reminder.Status.SKIPPED, due_at__gte=start_of_today).count(),
+        "skipped_today": reminders.filter(status=Reminder.Status.SKIPPED, changed_at__gte=start_of_today).count(),
         "failed": reminders.filter(status=Reminder.Status.FAILED).count(),
     }
     failed = reminders.filter(status=Reminder.Status.FAILED).select_related("recipient").order_by("-due_at")[:50]
@@ -106,7 +106,7 @@ def retry_failed(request: HttpRequest) -> HttpResponse:
     if not (is_regional_coordinator(request.user) or request.user.is_superuser):
         raise PermissionDenied
     count = Reminder.objects.filter(status=Reminder.Status.FAILED).update(
-        status=Reminder.Status.PENDING, attempts=0, retry_after=None, note=""
+        status=Reminder.Status.PENDING, attempts=0, retry_after=None, note="", changed_at=timezone.now()
     )
     messages.success(request, _("%(count)s failed reminders will be sent again.") % {"count": count})
     return redirect("operations_status")

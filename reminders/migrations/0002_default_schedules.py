@@ -34,9 +34,10 @@ SCHEDULES = [
     (
         "reminders: daily digest",
         "reminders.tasks.send_digests",
-        "0",
-        "7,12,17",
-        "The daily digest at 07:00; the later runs only retry a digest that could not be sent.",
+        "15",
+        "8,12,17",
+        "The daily digest at 08:15, after the reminders of the day went out at 08:00; "
+        "the later runs only retry a digest that could not be sent.",
     ),
     (
         "monthly evaluation",

@@ -14,6 +14,8 @@ from reminders.models import Digest, Reminder, ReminderSettings
 from reminders.tasks import dispatch_due_reminders, return_stuck_reminders, send_digests
 from tests.reminders.conftest import aware
 
+D = datetime.date
+
 
 @pytest.fixture
 def meeting(region, secretary):
@@ -106,32 +108,89 @@ def test_in_portal_only_sends_no_mail_but_lists_the_reminder(meeting, secretary,
     assert "De agenda van Overleg gemeentesecretarissen" in page and "2 ongelezen" in page
 
 
-def test_a_digest_gathers_the_days_reminders_in_one_mail_once(meeting, secretary, run_due):
+@pytest.fixture
+def second_meeting(region, meeting):
+    """The day after: its agenda closes on 13 March, "closes soon" is due on the 10th."""
+    with time_machine.travel(aware(2027, 3, 1, 9, 0), tick=False):
+        second = Meeting.for_body(region.secretaries, aware(2027, 3, 23, 14, 0))
+        second.save()
+    return second
+
+
+DIGEST_TIME = aware(2027, 3, 11, 8, 15)
+
+
+def test_a_digest_gathers_the_days_reminders_in_one_mail_once(meeting, second_meeting, secretary, run_due):
     Person.objects.filter(user=secretary).update(reminder_delivery=Person.Delivery.DIGEST)
-    assert run_both(run_due) == []
-    with time_machine.travel(aware(2027, 3, 16, 7, 0), tick=False):
+    assert run_due(LATER) == []
+    with time_machine.travel(DIGEST_TIME, tick=False):
         assert send_digests() == 1
         assert send_digests() == 0
     assert len(mail.outbox) == 1
     digest = mail.outbox[0]
-    assert digest.subject == "Uw herinneringen van 16-03-2027"
+    assert digest.subject == "Uw herinneringen van 11-03-2027"
     assert "2 herinneringen van het regioportaal" in digest.body
-    assert "sluit op" in digest.body and "nog niet gepubliceerd" in digest.body
+    assert digest.body.count("sluit op") == 2
+    assert f"/vergaderingen/{second_meeting.pk}/" in digest.body
     assert digest.extra_headers["Message-ID"] == Digest.objects.get().message_id
-    assert Reminder.objects.filter(digest__isnull=True).count() == 0
+    assert Reminder.objects.filter(status=Reminder.Status.SENT, digest__isnull=True).count() == 0
 
 
-def test_digests_are_per_person(region, meeting, secretary, run_due):
+def test_a_digest_leaves_out_what_was_done_since(meeting, second_meeting, secretary, run_due):
+    Person.objects.filter(user=secretary).update(reminder_delivery=Person.Delivery.DIGEST)
+    run_due(LATER)
+    second_meeting.publish(by=secretary)
+    with time_machine.travel(DIGEST_TIME, tick=False):
+        assert send_digests() == 1
+    assert "Eén herinnering van het regioportaal" in mail.outbox[0].body
+    assert f"/vergaderingen/{second_meeting.pk}/" not in mail.outbox[0].body
+    # Still in the notification list, with why it was not in the digest.
+    left_out = Reminder.objects.get(object_id=second_meeting.pk, kind="agenda_deadline")
+    assert left_out.status == Reminder.Status.SENT and left_out.note == "left out of the digest: no longer due"
+
+
+def test_digests_are_per_person(region, meeting, second_meeting, secretary, run_due):
     from governance.models import Membership
+    from reminders.planning import plan_all
 
     second = region.seat(region.secretaries, Membership.Role.SECRETARY)
     Person.objects.filter(user__in=[secretary, second]).update(reminder_delivery=Person.Delivery.DIGEST)
-    from reminders.planning import plan_all
-
     with time_machine.travel(aware(2027, 3, 2, 9, 0), tick=False):
         plan_all()
-    run_both(run_due)
-    with time_machine.travel(aware(2027, 3, 16, 7, 0), tick=False):
+    run_due(LATER)
+    with time_machine.travel(DIGEST_TIME, tick=False):
         assert send_digests() == 2
     assert sorted(m.to[0] for m in mail.outbox) == sorted([secretary.person.email, second.person.email])
     assert all("2 herinneringen" in m.body for m in mail.outbox)
+
+
+def test_new_lead_times_or_hour_do_not_send_a_reminder_again(meeting, secretary, run_due):
+    assert len(run_due(LATER)) == 1
+    conf = ReminderSettings.get_solo()
+    conf.send_hour, conf.agenda_deadline_days = 9, 2
+    conf.save()
+    from reminders.planning import plan_all
+
+    with time_machine.travel(LATER, tick=False):
+        plan_all()
+    assert run_due(aware(2027, 3, 11, 10, 0)) == []
+    assert Reminder.objects.filter(kind="agenda_deadline").count() == 1
+
+
+def test_a_line_break_in_an_action_point_gives_a_one_line_subject(region, secretary, run_due):
+    from meetings.models import ActionPoint, AgendaItem, Minutes, MinutesItem
+    from tests.factories import PersonFactory
+
+    with time_machine.travel(aware(2027, 1, 4, 9, 0), tick=False):
+        held = Meeting.for_body(region.secretaries, aware(2027, 1, 11, 14, 0))
+        held.save()
+    minutes = Minutes.objects.create(meeting=held)
+    item = MinutesItem.objects.create(minutes=minutes, agenda_item=held.items.get(kind=AgendaItem.Kind.OPENING))
+    owner = PersonFactory()
+    ActionPoint.objects.create(
+        minutes_item=item, what="Notitie rondsturen\nBcc: iedereen@example.nl", owner=owner, due_on=D(2027, 2, 1)
+    )
+    mails = [m for m in run_due(aware(2027, 2, 3, 9, 0)) if m.to == [owner.email]]
+    assert len(mails) == 1
+    assert "\n" not in mails[0].subject and mails[0].subject.endswith("Notitie rondsturen Bcc: iedereen@example.nl")
+    assert mails[0].bcc == []

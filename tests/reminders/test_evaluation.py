@@ -161,3 +161,22 @@ def test_others_cannot_edit_evaluations(region, evaluations, client_for, outside
     assert client_for(outsider).get(f"/evaluaties/bewerken/{evaluations[0].pk}/").status_code == 404
     assert "Loopt goed." not in client_for(outsider).get("/evaluaties/2027/").content.decode()
     assert "Loopt goed." in client_for(member).get("/evaluaties/2027/").content.decode()
+
+
+def test_last_months_evaluation_still_reaches_the_next_meeting(region, secretary):
+    with time_machine.travel(aware(2027, 1, 4, 7, 30), tick=False):
+        [january] = open_monthly_evaluations()
+    assert january.agenda_item is None  # no open administrative meeting in January
+    with time_machine.travel(aware(2027, 1, 29, 9, 0), tick=False):
+        meeting = Meeting.for_body(region.administrative, aware(2027, 2, 25, 10, 0))
+        meeting.save()
+    with time_machine.travel(aware(2027, 2, 1, 7, 30), tick=False):
+        [february] = open_monthly_evaluations()
+    january.refresh_from_db()
+    february.refresh_from_db()
+    assert january.agenda_item.meeting == meeting == february.agenda_item.meeting
+    titles = list(meeting.items.filter(title__startswith="Maandelijkse").values_list("title", flat=True))
+    assert titles == [
+        "Maandelijkse evaluatie overlegstructuur, januari 2027",
+        "Maandelijkse evaluatie overlegstructuur, februari 2027",
+    ]

@@ -7,6 +7,7 @@ from decisions.demo import load_proposals
 from governance import demo
 from meetings.actions import open_monthly_evaluations
 from meetings.demo import load_meetings, load_minutes
+from reminders.models import Reminder
 from reminders.planning import plan_all
 
 
@@ -36,14 +37,16 @@ class Command(BaseCommand):
         load_minutes(region)
         load_proposals(region)
         evaluations = open_monthly_evaluations()
-        planned = plan_all()
+        plan_all()
+        pending = Reminder.objects.filter(status=Reminder.Status.PENDING)
+        planned, due = pending.count(), pending.due().count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo region loaded: {len(region.municipalities)} municipalities, "
                 f"{len(region.cooperations)} cooperations, {len(region.bodies)} bodies, "
                 f"{len(region.people)} people, the next meetings of each body and regional proposals in every state; "
-                f"{len(evaluations)} monthly evaluations opened and {planned} reminders planned (those already "
-                "due go out within a minute once the worker and beat run)."
+                f"{len(evaluations)} monthly evaluation(s) opened; {planned} reminders planned, of which {due} are "
+                "due now and go out within a minute once the worker and beat run."
             )
         )
         self.stdout.write(f"Demo log-ins (password: {password}):")

@@ -61,7 +61,7 @@ class PersonAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["user"]
     inlines = [OfficeInline]
     fieldsets = [
-        (None, {"fields": ["given_name", "surname_prefix", "surname", "email", "language"]}),
+        (None, {"fields": ["given_name", "surname_prefix", "surname", "email", "language", "reminder_delivery"]}),
         (_("Log-in"), {"fields": ["user"]}),
     ]
 

@@ -11,6 +11,7 @@ from decisions.models import CollegeDecision, CouncilTrack, RegionalProposal, pr
 from governance.models import MonthlyEvaluation
 from meetings.models import ActionPoint, AgendaItem, Document, Meeting, Minutes, Submission
 from reminders.kinds import DocumentsMissing, kinds_for
+from reminders.models import ReminderSettings
 from reminders.planning import plan_many, plan_reminders
 
 # Saves that touch only these fields change no reminder (renumbering, version counters).
@@ -79,3 +80,12 @@ def proposal_saved(sender, instance: RegionalProposal, update_fields=None, raw=F
         return
     plan_many(list(instance.college_decisions.select_related("proposal", "municipality")))
     plan_many(list(instance.council_tracks.select_related("proposal", "municipality")))
+
+
+@receiver(post_save, sender=ReminderSettings)
+def lead_times_changed(sender, instance: ReminderSettings, raw=False, **kwargs) -> None:
+    """New lead times apply at once, not only at the next quarter-hourly sweep."""
+    if not raw:
+        from reminders.tasks import plan_reminders as plan_task
+
+        plan_task.delay_on_commit()

@@ -147,3 +147,22 @@ def test_the_default_schedules_exist_in_amsterdam_time_and_skip_the_night_hour(d
         assert str(crontab.timezone) == "Europe/Amsterdam", task.name
         hours = crontab.schedule.hour
         assert 2 not in hours, f"{task.name} runs between 02:00 and 03:00"
+
+
+def test_the_coordinator_changes_schedules_and_lead_times_in_the_admin(coordinator, secretary, client_for):
+    client = client_for(coordinator)
+    task = PeriodicTask.objects.get(name="reminders: daily digest")
+    assert client.get(f"/beheer/django_celery_beat/periodictask/{task.pk}/change/").status_code == 200
+    page = client.get("/beheer/reminders/remindersettings/").content.decode()
+    assert "Stukken ontbreken: dagen voor de uiterste datum voor stukken" in page
+    assert client_for(secretary).get("/beheer/django_celery_beat/periodictask/").status_code == 403
+
+
+def test_saving_new_lead_times_plans_again_after_the_commit(db, django_capture_on_commit_callbacks):
+    from reminders.models import ReminderSettings
+
+    conf = ReminderSettings.get_solo()
+    conf.agenda_deadline_days = 5
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        conf.save()
+    assert [callback.func.__self__.name for callback in queued] == ["reminders.tasks.plan_reminders"]

@@ -84,13 +84,14 @@ def _readable_cooperations(user):
     return Cooperation.objects.where_office_held_by(user)
 
 
-def _editable_cooperations(user):
-    """The coordinator's, and those where the user is secretary or chair of the coordination meeting."""
+def _editable_cooperations(user, kind: str = ConsultationBody.Kind.COORDINATION):
+    """The coordinator's, and those where the user prepares the meetings of the body of that
+    kind: the coordination meeting (work programmes), the administrative one (evaluations)."""
     if is_regional_coordinator(user) or user.is_superuser:
         return Cooperation.objects.all()
     bodies = get_objects_for_user(
         user, "governance.prepare_meetings", klass=ConsultationBody, accept_global_perms=False
-    ).filter(kind=ConsultationBody.Kind.COORDINATION)
+    ).filter(kind=kind)
     return Cooperation.objects.filter(pk__in=bodies.values("cooperation"))
 
 
@@ -215,15 +216,9 @@ def _conflict(request, message: str) -> HttpResponse:
 # Monthly evaluations of the coordination structure.
 
 
-def _edits_evaluations(user, cooperation_id: int) -> bool:
-    """The coordinator, and the secretariat of the cooperation's administrative coordination meeting."""
-    if is_regional_coordinator(user) or user.is_superuser:
-        return True
-    return (
-        get_objects_for_user(user, "governance.prepare_meetings", klass=ConsultationBody, accept_global_perms=False)
-        .filter(kind=ConsultationBody.Kind.ADMINISTRATIVE_COORDINATION, cooperation=cooperation_id)
-        .exists()
-    )
+def _evaluating_cooperations(user):
+    """Evaluations are recorded by the coordinator and the administrative meeting's secretariat."""
+    return _editable_cooperations(user, ConsultationBody.Kind.ADMINISTRATIVE_COORDINATION)
 
 
 def evaluation_list(request: HttpRequest, year: int | None = None) -> HttpResponse:
@@ -236,8 +231,7 @@ def evaluation_list(request: HttpRequest, year: int | None = None) -> HttpRespon
         .order_by("month", "cooperation__name")
     )
     years = MonthlyEvaluation.objects.dates("month", "year")
-    cooperations = {e.cooperation_id for e in evaluations}
-    editable = {pk for pk in cooperations if _edits_evaluations(request.user, pk)}
+    editable = set(_evaluating_cooperations(request.user).values_list("pk", flat=True))
     return render(
         request,
         "governance/evaluation_list.html",
@@ -249,7 +243,7 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = get_object_or_404(
         MonthlyEvaluation.objects.select_related("cooperation", "agenda_item__meeting__body"), pk=pk
     )
-    if not _edits_evaluations(request.user, evaluation.cooperation_id):
+    if not _evaluating_cooperations(request.user).filter(pk=evaluation.cooperation_id).exists():
         if _reads_cooperation(request.user, evaluation.cooperation_id):
             raise PermissionDenied
         raise Http404

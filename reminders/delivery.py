@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from municipalities.models import Person
 from reminders.kinds import KINDS
-from reminders.models import Digest, Reminder, ReminderSettings, message_id_for
+from reminders.models import Digest, Reminder, ReminderSettings
 
 logger = logging.getLogger(__name__)
 
@@ -52,11 +52,10 @@ def compose(reminder: Reminder, about) -> tuple[str, str, str]:
     return subject, body, link
 
 
-def still_due(reminder: Reminder, about, now) -> str:
+def still_due(reminder: Reminder, about, now, conf: ReminderSettings) -> str:
     """Empty when the reminder should go out now; otherwise why not."""
     if about is None:
         return "what it was about no longer exists"
-    conf = ReminderSettings.get_solo()
     for due in KINDS[reminder.kind].plan(about, conf):
         if due.recipient.pk == reminder.recipient_id and due.due_at == reminder.due_at:
             if due.moment is not None and now >= due.moment:
@@ -82,7 +81,7 @@ def send_one(reminder_id: int) -> Outcome:
         if reminder is None:
             return Outcome("gone", "not claimed (already sent, skipped or handed back)")
         about = _about(reminder)
-        reason = still_due(reminder, about, now)
+        reason = still_due(reminder, about, now, conf)
         if reason:
             reminder.status, reminder.note = Reminder.Status.SKIPPED, reason
             reminder.save(update_fields=["status", "note"])
@@ -133,6 +132,7 @@ def _failed(reminder: Reminder, conf: ReminderSettings, exc: Exception, now, *, 
 
 def send_digest(person_id: int, day) -> Outcome:
     """Gathers what reached the person for the digest and sends it once for that day."""
+    conf = ReminderSettings.get_solo()
     with transaction.atomic():
         person = Person.objects.get(pk=person_id)
         digest, _created = Digest.objects.select_for_update().get_or_create(recipient=person, day=day)
@@ -146,7 +146,7 @@ def send_digest(person_id: int, day) -> Outcome:
         for reminder in waiting.order_by("due_at"):
             reminder.digest = digest
             # Done or past in the meantime (an action point closed since it was due): leave it out.
-            reason = still_due(reminder, _about(reminder), now)
+            reason = still_due(reminder, _about(reminder), now, conf)
             if reason:
                 reminder.note = f"left out of the digest: {reason}"
             else:
@@ -164,7 +164,7 @@ def send_digest(person_id: int, day) -> Outcome:
             subject=subject,
             body=body,
             to=[person.email],
-            headers={"Message-ID": _message_id(digest), "Auto-Submitted": "auto-generated"},
+            headers={"Message-ID": digest.stable_message_id, "Auto-Submitted": "auto-generated"},
         )
         try:
             message.send()
@@ -173,10 +173,6 @@ def send_digest(person_id: int, day) -> Outcome:
             transaction.set_rollback(True)
             logger.warning("Digest for %s not sent: %s", person, exc)
             return Outcome(Reminder.Status.PENDING, str(exc))
-        digest.sent_at, digest.message_id = timezone.now(), _message_id(digest)
+        digest.sent_at, digest.message_id = timezone.now(), digest.stable_message_id
         digest.save()
     return Outcome(Reminder.Status.SENT, f"{len(reminders)} reminders")
-
-
-def _message_id(digest: Digest) -> str:
-    return message_id_for(digest.key)

@@ -92,6 +92,10 @@ class Digest(models.Model):
     def key(self) -> str:
         return f"digest:{self.recipient_id}:{self.day.isoformat()}"
 
+    @property
+    def stable_message_id(self) -> str:
+        return message_id_for(self.key)
+
 
 def message_id_for(key: str) -> str:
     """A Message-ID that is the same every time for the same key, so a resent mail is recognisably the same."""

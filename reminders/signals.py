@@ -10,8 +10,8 @@ from django.dispatch import receiver
 from decisions.models import CollegeDecision, CouncilTrack, RegionalProposal, proposal_sent
 from governance.models import MonthlyEvaluation
 from meetings.models import ActionPoint, AgendaItem, Document, Meeting, Minutes, Submission
-from reminders.kinds import DocumentsMissing, kinds_for
-from reminders.models import ReminderSettings
+from reminders.kinds import KINDS, DocumentsMissing
+from reminders.models import Reminder, ReminderSettings
 from reminders.planning import plan_many, plan_reminders
 
 # Saves that touch only these fields change no reminder (renumbering, version counters).
@@ -41,7 +41,7 @@ def submission_saved(sender, instance: Submission, raw=False, **kwargs) -> None:
     if raw:
         return
     if instance.preferred_meeting_id:
-        plan_reminders(instance.preferred_meeting, [k for k in kinds_for(Meeting) if k.kind == "agenda_deadline"])
+        plan_reminders(instance.preferred_meeting, [KINDS[Reminder.Kind.AGENDA_DEADLINE]])
     if instance.agenda_item_id:
         plan_reminders(instance.agenda_item)
 
@@ -55,7 +55,7 @@ def document_saved(sender, instance: Document, raw=False, **kwargs) -> None:
 @receiver(post_save, sender=Minutes)
 def minutes_saved(sender, instance: Minutes, raw=False, **kwargs) -> None:
     if not raw:
-        plan_reminders(instance.meeting, [k for k in kinds_for(Meeting) if k.kind == "minutes_unsent"])
+        plan_reminders(instance.meeting, [KINDS[Reminder.Kind.MINUTES_UNSENT]])
 
 
 @receiver(post_save, sender=CollegeDecision)
@@ -68,7 +68,8 @@ def saved(sender, instance, update_fields=None, raw=False, **kwargs) -> None:
 
 
 @receiver(proposal_sent)
-def proposal_was_sent(sender, proposal, **kwargs) -> None:
+def plan_proposal(sender, proposal: RegionalProposal, **kwargs) -> None:
+    """The reminders of every college decision and council track of the proposal."""
     plan_many(list(proposal.college_decisions.select_related("proposal", "municipality")))
     plan_many(list(proposal.council_tracks.select_related("proposal", "municipality")))
 
@@ -76,10 +77,8 @@ def proposal_was_sent(sender, proposal, **kwargs) -> None:
 @receiver(post_save, sender=RegionalProposal)
 def proposal_saved(sender, instance: RegionalProposal, update_fields=None, raw=False, **kwargs) -> None:
     """Withdrawing or closing a proposal sets its pending reminders aside at once."""
-    if raw or not relevant(update_fields) or instance.status == RegionalProposal.Status.SENT:
-        return
-    plan_many(list(instance.college_decisions.select_related("proposal", "municipality")))
-    plan_many(list(instance.council_tracks.select_related("proposal", "municipality")))
+    if not raw and relevant(update_fields) and instance.status != RegionalProposal.Status.SENT:
+        plan_proposal(sender, instance)
 
 
 @receiver(post_save, sender=ReminderSettings)

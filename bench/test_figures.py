@@ -64,7 +64,7 @@ def test_figures(settings, tmp_path):
 
     for _ in range(50):
         proposal = covenant.proposal()
-        proposal.adopt(by=coordinator)
+        covenant.adopt(proposal, coordinator)
         proposal.send(by=coordinator, on=datetime.date(2026, 11, 1))
     print("proposal matrix, 50 x 9:", timed(lambda: client.get(reverse("proposal_matrix"))))
     print("council matrix, 50 x 9:", timed(lambda: client.get(reverse("council_matrix"))))
@@ -73,7 +73,7 @@ def test_figures(settings, tmp_path):
     decision.record(
         by=coordinator, lock_version=0, outcome="agreed", decided_on=datetime.date(2026, 11, 10), reference="1"
     )
-    decision.approve(by=covenant.mayors["Haarlem"])
+    covenant.sign(decision)
 
     def decision_pdf():
         decision.pdfs.all().delete()

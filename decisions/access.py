@@ -1,16 +1,18 @@
 """The permission-checked fetches of the decisions app: not visible -> 404, visible but not allowed -> 403.
 
-| who                                             | read | manage proposal | record decision | approve decision |
-|-------------------------------------------------|------|-----------------|-----------------|------------------|
-| regional coordinator                            | all  | yes             | any             | no (the mayor)   |
-| secretary or chair of the adopting body         | yes  | yes             | no              | no               |
-| municipal secretary of a participating municipality | yes | no           | own municipality| no               |
-| mayor of a participating municipality           | yes  | no              | no              | own municipality |
-| anyone else with an office in a participant     | yes  | no              | no              | no               |
-| anyone else                                     | no   | no              | no              | no               |
+| who                                                  | read | manage proposal | record decision  | sign decision            |
+|------------------------------------------------------|------|-----------------|------------------|--------------------------|
+| regional coordinator                                 | all  | yes             | any              | no (the signatories)     |
+| secretary or chair of the adopting body              | yes  | yes             | no               | no                       |
+| municipal secretary / loco-secretaris of a participant | yes | no             | own municipality | co-signs, own municipality |
+| mayor / waarnemend / loco-burgemeester of a participant | yes | no            | no               | signs, own municipality  |
+| anyone else with an office in a participant          | yes  | no              | no               | no                       |
+| anyone else                                          | no   | no              | no               | no                       |
 
-Recording and approving are django-guardian object permissions on the
-municipality, granted to groups derived from offices (municipalities/access.py)."""
+Recording and signing are django-guardian object permissions on the
+municipality, granted to groups derived from offices (municipalities/access.py);
+whether a substitute may sign one decision depends on the substitute's period on
+its decision date (CollegeDecision.capacities_of)."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -59,9 +61,11 @@ def get_decision_for_user(user, pk: int, *, perm: str | None = None) -> CollegeD
         is_coordinator(user) or user.has_perm("municipalities.record_college_decisions", decision.municipality)
     ):
         raise PermissionDenied
-    # Approval is the mayor's alone: only the guardian grant counts, not the coordinator's general rights.
-    if perm == "approve" and not ObjectPermissionChecker(user).has_perm(
-        "approve_college_decisions", decision.municipality
+    # Signing is the signatories' alone: only the guardian grants count, not the coordinator's general rights.
+    checker = ObjectPermissionChecker(user)
+    if perm == "sign" and not (
+        checker.has_perm("sign_college_decisions", decision.municipality)
+        or checker.has_perm("record_college_decisions", decision.municipality)
     ):
         raise PermissionDenied
     return decision

@@ -1,13 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from decisions.models import CollegeDecision, DecisionPdf, ProposalVersion, RegionalProposal
+from decisions.models import CollegeDecision, DecisionPdf, ProposalDocument, ProposalVersion, RegionalProposal
 
 
 class CollegeDecisionInline(admin.TabularInline):
     model = CollegeDecision
     extra = 0
-    fields = ["municipality", "outcome", "decided_on", "reference", "review"]
+    fields = ["municipality", "intended_on", "outcome", "decided_on", "reference", "signing"]
     readonly_fields = fields
     can_delete = False
     show_change_link = True
@@ -19,6 +19,17 @@ class CollegeDecisionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("municipality")
 
 
+class ProposalDocumentInline(admin.TabularInline):
+    model = ProposalDocument
+    extra = 0
+    fields = ["title", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(RegionalProposal)
 class RegionalProposalAdmin(SimpleHistoryAdmin):
     list_display = ["title", "body", "cooperation", "status", "sent_on"]
@@ -27,30 +38,39 @@ class RegionalProposalAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "key_message"]
     autocomplete_fields = ["body", "cooperation", "agenda_item"]
     readonly_fields = ["status", "adopted_on", "sent_on"]
-    inlines = [CollegeDecisionInline]
+    inlines = [ProposalDocumentInline, CollegeDecisionInline]
 
 
 @admin.register(CollegeDecision)
 class CollegeDecisionAdmin(SimpleHistoryAdmin):
-    list_display = ["proposal", "municipality", "outcome", "decided_on", "reference", "review"]
+    list_display = ["proposal", "municipality", "outcome", "decided_on", "reference", "signing"]
     list_select_related = ["proposal", "municipality"]
-    list_filter = ["outcome", "review", "municipality"]
+    list_filter = ["outcome", "signing", "municipality"]
     search_fields = ["proposal__title", "reference"]
     readonly_fields = [
         "proposal",
         "municipality",
         "version",
+        "intended_on",
+        "intended_reference",
+        "intended_points",
+        "intended_by",
         "outcome",
         "decided_on",
         "reference",
         "deviating_points",
-        "secretary_name",
-        "mayor_name",
-        "review",
-        "review_comment",
+        "motivation",
         "recorded_by",
-        "approved_by",
-        "approved_at",
+        "signing",
+        "signing_comment",
+        "mayor_name",
+        "mayor_signed_as",
+        "mayor_signed_by",
+        "mayor_signed_at",
+        "secretary_name",
+        "secretary_signed_as",
+        "secretary_signed_by",
+        "secretary_signed_at",
     ]
 
     def has_add_permission(self, request) -> bool:
@@ -69,9 +89,9 @@ class ProposalVersionAdmin(admin.ModelAdmin):
 
 @admin.register(DecisionPdf)
 class DecisionPdfAdmin(admin.ModelAdmin):
-    list_display = ["decision", "lock_version", "sha256", "created_at"]
+    list_display = ["decision", "stage", "lock_version", "sha256", "created_at"]
     list_select_related = ["decision__municipality", "decision__proposal"]
-    readonly_fields = ["decision", "lock_version", "file", "sha256", "created_at"]
+    readonly_fields = ["decision", "stage", "lock_version", "file", "sha256", "created_at"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -2,8 +2,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from decisions.models import CollegeDecision, RegionalProposal
+from decisions import rules
+from decisions.models import CollegeDecision, CouncilTrack, RegionalProposal
 from governance.models import ConsultationBody
+from meetings.forms import DocumentForm
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProposalForm(forms.ModelForm):
@@ -16,7 +20,9 @@ class ProposalForm(forms.ModelForm):
             "agenda_item",
             "council_window_from",
             "council_window_to",
+            "opinion_document",
             "opinion_weeks",
+            "opinion_short_reason",
             "key_message",
             "decision_points",
             "introduction",
@@ -26,8 +32,13 @@ class ProposalForm(forms.ModelForm):
             "implementation",
         ]
         widgets = {
-            name: forms.Textarea(attrs={"rows": 4})
-            for name in ["key_message", "decision_points", *RegionalProposal.SECTIONS]
+            **{
+                name: forms.Textarea(attrs={"rows": 4})
+                for name in ["key_message", "decision_points", *RegionalProposal.SECTIONS]
+            },
+            "council_window_from": DATE,
+            "council_window_to": DATE,
+            "opinion_short_reason": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, bodies, **kwargs):
@@ -44,15 +55,15 @@ class ProposalForm(forms.ModelForm):
 
 
 class RecordForm(forms.Form):
+    """The college's definitive decision."""
+
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(
         label=_("what the college decided"),
         choices=[c for c in CollegeDecision.Outcome.choices if c[0] != CollegeDecision.Outcome.PENDING],
         widget=forms.RadioSelect,
     )
-    decided_on = forms.DateField(
-        label=_("decision date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    decided_on = forms.DateField(label=_("decision date"), widget=DATE)
     reference = forms.CharField(label=_("the college's reference number"), max_length=60, required=False)
     deviating_points = forms.CharField(
         label=_("decision points as amended"),
@@ -60,10 +71,66 @@ class RecordForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Only for 'agreed with amendment': the decision points as the college decided them, one per line."),
     )
+    motivation = forms.CharField(
+        label=_("motivation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Required for 'not agreed': why the college does not agree. The reconciliation item shows it. "
+            "Where the council refused its consent, its decision is the ground."
+        ),
+    )
 
 
-class ReviewForm(forms.Form):
+class IntendedForm(forms.Form):
+    """The college's intended decision (voorgenomen besluit), which goes to the council first."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+    intended_on = forms.DateField(label=_("date of the intended decision"), widget=DATE)
+    intended_reference = forms.CharField(label=_("the college's reference number"), max_length=60, required=False)
+    intended_points = forms.CharField(
+        label=_("intended decision points"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("As sent, unless the college intends to deviate: then the points it intends, one per line."),
+    )
+
+
+class SignForm(forms.Form):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReconcileForm(forms.Form):
+    meeting = forms.ModelChoiceField(label=_("on the agenda of"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, proposal: RegionalProposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = proposal.reconciliation_meetings().select_related("body")
+        self.fields["meeting"].label_from_instance = lambda meeting: (
+            f"{meeting.body.name} {timezone.localtime(meeting.starts_at):%d-%m-%Y %H:%M}"
+        )
+
+
+class ProposalDocumentForm(DocumentForm):
+    """A document of the proposal itself, such as the raadsinformatiebrief it mentions."""
+
+
+class OpinionForm(forms.ModelForm):
+    """The regional body's reaction to the zienswijzen, and the general board's adoption after the period."""
+
+    class Meta:
+        model = RegionalProposal
+        fields = ["opinion_reaction", "opinion_reaction_on", "board_adopted_on"]
+        widgets = {
+            "opinion_reaction": forms.Textarea(attrs={"rows": 4}),
+            "opinion_reaction_on": DATE,
+            "board_adopted_on": DATE,
+        }
+
+    def _post_clean(self):
+        # The rules run in the model's transitions.
+        pass
 
 
 class WithdrawForm(forms.Form):
@@ -102,6 +169,7 @@ class CouncilTrackForm(forms.ModelForm):
             "council_points",
             "outcome",
             "outcome_date",
+            "council_response",
             "notes",
             "council_item_url",
         ]
@@ -112,12 +180,22 @@ class CouncilTrackForm(forms.ModelForm):
             },
             "outside_window_reason": forms.Textarea(attrs={"rows": 2}),
             "council_points": forms.Textarea(attrs={"rows": 3}),
+            "council_response": forms.Textarea(attrs={"rows": 4}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lock_version"].initial = self.instance.lock_version
+        # The outcomes grouped by the kind of involvement they belong to; the model refuses a mismatch.
+        involvement = dict(CouncilTrack.Involvement.choices)
+        self.fields["outcome"].choices = [
+            ("", "---------"),
+            *(
+                (involvement[kind], [(value, CouncilTrack.Outcome(value).label) for value in values])
+                for kind, values in rules.OUTCOMES_BY_INVOLVEMENT.items()
+            ),
+        ]
 
     def _post_clean(self):
         # The model's own rules run in CouncilTrack.keep(), under the row lock.
@@ -130,15 +208,20 @@ class LeadTimeForm(forms.Form):
     )
 
 
+OPINION_FIELDS = ["opinion_document", "opinion_sent_on", "opinion_weeks", "opinion_short_reason"]
+
+
 class WindowForm(forms.ModelForm):
-    """The council window and opinion period: not part of the frozen text, so they can change after adoption."""
+    """The council window and the zienswijze round: not part of the frozen text, so they can change after adoption."""
 
     class Meta:
         model = RegionalProposal
-        fields = ["council_window_from", "council_window_to", "opinion_weeks"]
+        fields = ["council_window_from", "council_window_to", *OPINION_FIELDS]
         widgets = {
-            "council_window_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "council_window_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "council_window_from": DATE,
+            "council_window_to": DATE,
+            "opinion_sent_on": DATE,
+            "opinion_short_reason": forms.Textarea(attrs={"rows": 2}),
         }
 
     def _post_clean(self):

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,15 +15,19 @@ from core.workflow import TransitionNotAllowed
 from decisions import access
 from decisions.forms import (
     CouncilTrackForm,
+    IntendedForm,
     LeadTimeForm,
     MatrixFilterForm,
+    OpinionForm,
+    ProposalDocumentForm,
     ProposalForm,
+    ReconcileForm,
     RecordForm,
-    ReviewForm,
+    SignForm,
     WindowForm,
     WithdrawForm,
 )
-from decisions.models import CollegeDecision, RegionalProposal, StaleDecision
+from decisions.models import CollegeDecision, ProposalDocument, RegionalProposal, StaleDecision
 from meetings.access import bodies_prepared_by, get_meeting_for_user, is_coordinator
 from municipalities.models import Municipality
 
@@ -103,16 +108,28 @@ def proposal_update(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = access.get_proposal_for_user(request.user, pk)
     decisions = list(
-        proposal.college_decisions.select_related("municipality", "version", "approved_by__person").prefetch_related(
-            "pdfs"
-        )
+        proposal.college_decisions.select_related("municipality", "version", "council_track").prefetch_related("pdfs")
     )
     recordable = set(access.municipalities_for(request.user, "record_college_decisions").values_list("pk", flat=True))
-    approvable = set(access.municipalities_for(request.user, "approve_college_decisions").values_list("pk", flat=True))
+    signable = set(access.municipalities_for(request.user, "sign_college_decisions").values_list("pk", flat=True))
     for decision in decisions:
-        decision.can_record = decision.municipality_id in recordable and not decision.is_final
-        decision.can_approve = decision.municipality_id in approvable
+        decision.proposal = proposal
+        if decision.track is not None:
+            decision.track.proposal = proposal
+        decision.can_record = (
+            decision.municipality_id in recordable and not decision.is_final and proposal.status == "sent"
+        )
+        decision.can_sign = decision.signing == CollegeDecision.Signing.TO_SIGN and (
+            decision.municipality_id in signable | recordable and bool(decision.parts_to_sign_by(request.user))
+        )
+        decision.pdf = next((pdf for pdf in decision.pdfs.all() if pdf.stage == "definitive"), None)
+        decision.intended_pdf = next((pdf for pdf in decision.pdfs.all() if pdf.stage == "intended"), None)
     outcome = proposal.outcome() if decisions else None
+    tracks = list(proposal.council_tracks.select_related("municipality", "sent_version", "decision"))
+    for track in tracks:
+        track.proposal = proposal
+    can_manage = access.can_manage(request.user, proposal)
+    diverges = bool(outcome and outcome["diverges"])
     return render(
         request,
         "decisions/proposal_detail.html",
@@ -121,10 +138,13 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decisions": decisions,
             "outcome": outcome,
             "versions": proposal.versions.all(),
-            "tracks": proposal.council_tracks.select_related("municipality", "sent_version", "proposal"),
-            "can_manage": access.can_manage(request.user, proposal),
+            "documents": proposal.documents.all(),
+            "tracks": tracks,
+            "can_manage": can_manage,
             "withdraw_form": WithdrawForm(),
-            "reconciliation_meeting": proposal.reconciliation_meeting() if outcome and outcome["diverges"] else None,
+            "reconcile_form": ReconcileForm(proposal=proposal) if diverges and can_manage else None,
+            "opinion_form": OpinionForm(instance=proposal) if proposal.opinion_document and can_manage else None,
+            "document_form": ProposalDocumentForm() if can_manage and proposal.status in ("draft", "adopted") else None,
         },
     )
 
@@ -152,12 +172,17 @@ def proposal_transition(request: HttpRequest, pk: int, action: str) -> HttpRespo
                 proposal.close(by=request.user)
                 messages.success(request, _("The proposal is closed."))
             elif action == "reconcile":
-                item = proposal.put_reconciliation_on_agenda(by=request.user)
+                form = ReconcileForm(request.POST, proposal=proposal)
+                if not form.is_valid():
+                    raise TransitionNotAllowed(" ".join(form.errors.get("meeting", [_("Choose a meeting.")])))
+                item = proposal.put_reconciliation_on_agenda(by=request.user, meeting=form.cleaned_data["meeting"])
                 messages.success(
                     request,
                     _("The reconciliation is item %(number)s of %(meeting)s.")
                     % {"number": item.number, "meeting": item.meeting},
                 )
+            elif action == "opinion":
+                _record_opinion(request, proposal)
             else:
                 raise Http404
     except (TransitionNotAllowed, ValidationError) as error:
@@ -165,20 +190,49 @@ def proposal_transition(request: HttpRequest, pk: int, action: str) -> HttpRespo
     return redirect("proposal_detail", pk=proposal.pk)
 
 
-def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = access.get_decision_for_user(request.user, pk, perm="record")
-    initial = {
-        "lock_version": decision.lock_version,
-        "outcome": decision.outcome if decision.outcome != CollegeDecision.Outcome.PENDING else None,
-        "decided_on": decision.decided_on or timezone.localdate(),
-        "reference": decision.reference,
-        "deviating_points": decision.deviating_points or "\n".join(decision.version.content["decision_points"]),
-    }
-    form = RecordForm(request.POST or None, initial=initial)
+def _record_opinion(request: HttpRequest, proposal: RegionalProposal) -> None:
+    form = OpinionForm(request.POST, instance=RegionalProposal.objects.get(pk=proposal.pk))
+    if not form.is_valid():
+        raise ValidationError(form.errors)
+    data = form.cleaned_data
+    if data.get("opinion_reaction") or data.get("opinion_reaction_on"):
+        if not data.get("opinion_reaction_on"):
+            raise ValidationError({"opinion_reaction_on": _("Give the date of the reaction.")})
+        proposal.record_opinion_reaction(by=request.user, text=data["opinion_reaction"], on=data["opinion_reaction_on"])
+    if data.get("board_adopted_on"):
+        proposal.record_board_adoption(by=request.user, on=data["board_adopted_on"])
+    messages.success(request, _("The zienswijze round is saved."))
+
+
+@require_POST
+def proposal_document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = access.get_proposal_for_user(request.user, pk, manage=True)
+    if proposal.status not in (RegionalProposal.Status.DRAFT, RegionalProposal.Status.ADOPTED):
+        return _conflict(request, TransitionNotAllowed(_("The proposal went to the colleges; its documents are frozen.")))
+    form = ProposalDocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(
+            request, "decisions/proposal_document_form.html", {"form": form, "proposal": proposal}, status=400
+        )
+    upload = form.cleaned_data["file"]
+    proposal.add_document(upload, title=form.cleaned_data["title"], by=request.user)
+    messages.success(request, _("The document is added to the proposal."))
+    return redirect("proposal_detail", pk=proposal.pk)
+
+
+def proposal_document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    proposal = access.get_proposal_for_user(request.user, pk)
+    document = get_object_or_404(ProposalDocument, pk=document_pk, proposal=proposal)
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.original_name, content_type=document.content_type
+    )
+
+
+def _record_step(request: HttpRequest, decision: CollegeDecision, form, step, template: str, success: str):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            decision.record(by=request.user, **form.cleaned_data)
+            step(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -186,48 +240,104 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
         except (StaleDecision, TransitionNotAllowed) as error:
             form.add_error(None, str(error))
             form.data = form.data.copy()
-            form.data["lock_version"] = CollegeDecision.objects.get(pk=pk).lock_version
+            form.data["lock_version"] = CollegeDecision.objects.get(pk=decision.pk).lock_version
             status = CONFLICT
         else:
-            messages.success(request, _("The decision is recorded and waits for the mayor's approval."))
+            messages.success(request, success)
             return redirect("proposal_detail", pk=decision.proposal_id)
     elif request.method == "POST":
         status = 400
-    return render(request, "decisions/decision_form.html", {"form": form, "decision": decision}, status=status)
+    return render(
+        request,
+        template,
+        {"form": form, "decision": decision, "track": decision.track, "missing": decision.missing_council_step()},
+        status=status,
+    )
+
+
+def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """The college's definitive decision; refused while the council's step it waits for is missing."""
+    decision = access.get_decision_for_user(request.user, pk, perm="record")
+    points = decision.intended_decision_points if decision.intended_on else decision.version.content["decision_points"]
+    initial = {
+        "lock_version": decision.lock_version,
+        "outcome": decision.outcome if decision.outcome != CollegeDecision.Outcome.PENDING else None,
+        "decided_on": decision.decided_on or timezone.localdate(),
+        "reference": decision.reference or decision.intended_reference,
+        "deviating_points": decision.deviating_points or "\n".join(points),
+        "motivation": decision.motivation,
+    }
+    form = RecordForm(request.POST or None, initial=initial)
+    return _record_step(
+        request,
+        decision,
+        form,
+        decision.record,
+        "decisions/decision_form.html",
+        _("The decision is recorded and waits for the signatures of the mayor and the secretary."),
+    )
+
+
+def decision_intended(request: HttpRequest, pk: int) -> HttpResponse:
+    """The college's intended decision, where the council gives wishes and objections or consent first."""
+    decision = access.get_decision_for_user(request.user, pk, perm="record")
+    initial = {
+        "lock_version": decision.lock_version,
+        "intended_on": decision.intended_on or timezone.localdate(),
+        "intended_reference": decision.intended_reference,
+        "intended_points": "\n".join(decision.intended_decision_points),
+    }
+    form = IntendedForm(request.POST or None, initial=initial)
+    return _record_step(
+        request,
+        decision,
+        form,
+        decision.record_intended,
+        "decisions/intended_form.html",
+        _("The intended decision is recorded; the griffier sends it to the council."),
+    )
 
 
 @require_POST
-def decision_review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    decision = access.get_decision_for_user(request.user, pk, perm="approve")
-    form = ReviewForm(request.POST)
+def decision_sign(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    decision = access.get_decision_for_user(request.user, pk, perm="sign")
+    form = SignForm(request.POST)
     form.is_valid()
     try:
-        if action == "approve":
-            decision.approve(by=request.user)
-            messages.success(request, _("Approved. The decision PDF is being made."))
+        if action == "sign":
+            part = decision.sign(by=request.user, lock_version=form.cleaned_data.get("lock_version"))
+            if decision.signing == CollegeDecision.Signing.SIGNED:
+                messages.success(request, _("Signed. The decision is final; its PDF is being made."))
+            elif part == "mayor":
+                messages.success(request, _("Signed. The decision now waits for the secretary's co-signature."))
+            else:
+                messages.success(request, _("Co-signed. The decision now waits for the mayor's signature."))
         elif action == "send-back":
             decision.send_back(by=request.user, comment=form.cleaned_data.get("comment", ""))
             messages.success(request, _("Sent back to the municipal secretary with your comment."))
         else:
             raise Http404
-    except (TransitionNotAllowed, ValidationError) as error:
+    except (TransitionNotAllowed, ValidationError, StaleDecision) as error:
         return _conflict(request, error)
-    return redirect(safe_next(request, reverse("my_approvals")))
+    return redirect(safe_next(request, reverse("my_signatures")))
 
 
-def my_approvals(request: HttpRequest) -> HttpResponse:
-    """For a mayor: the decisions of their college waiting for approval."""
-    decisions = CollegeDecision.objects.awaiting_approval().filter(
-        municipality__in=access.municipalities_for(request.user, "approve_college_decisions")
+def my_signatures(request: HttpRequest) -> HttpResponse:
+    """For mayors, secretaries and their substitutes: the decisions of their college waiting for their signature."""
+    municipalities = access.municipalities_for(request.user, "sign_college_decisions") | access.municipalities_for(
+        request.user, "record_college_decisions"
     )
+    decisions = [
+        decision
+        for decision in CollegeDecision.objects.to_sign()
+        .filter(municipality__in=municipalities.values("pk"))
+        .select_related("proposal", "municipality", "version")
+        if decision.parts_to_sign_by(request.user)
+    ]
     return render(
         request,
         "decisions/decision_list.html",
-        {
-            "decisions": decisions.select_related("proposal", "municipality"),
-            "mode": "approve",
-            "review_form": ReviewForm(),
-        },
+        {"decisions": decisions, "mode": "sign", "sign_form": SignForm()},
     )
 
 
@@ -239,16 +349,30 @@ def my_to_record(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "decisions/decision_list.html",
-        {"decisions": decisions.select_related("proposal", "municipality"), "mode": "record"},
+        {"decisions": decisions.select_related("proposal", "municipality", "council_track"), "mode": "record"},
     )
 
 
-def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_pdf(request: HttpRequest, pk: int, stage: str = "definitive") -> HttpResponse:
     decision = access.get_decision_for_user(request.user, pk)
-    pdf = decision.pdfs.first()
+    pdf = decision.pdfs.filter(stage=stage).first()
     if pdf is None:
         raise Http404
     return FileResponse(pdf.file.open("rb"), as_attachment=True, filename=pdf.file.name.rsplit("/", 1)[-1])
+
+
+def decision_preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision as it will be signed, marked as a concept: for the signatories before they sign."""
+    from decisions.tasks import decision_pdf_context
+
+    decision = access.get_decision_for_user(request.user, pk, perm="sign")
+    if decision.outcome == CollegeDecision.Outcome.PENDING:
+        raise Http404
+    with translation.override("nl"):
+        content = render_pdf("pdf/college_decision.html", decision_pdf_context(decision, "definitive", concept=True))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="concept-collegebesluit-{decision.pk}.pdf"'
+    return response
 
 
 def decision_list_pdf(request: HttpRequest, pk: int) -> HttpResponse:
@@ -270,8 +394,10 @@ def decision_list_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def _tracks_for(proposals):
     from decisions.models import CouncilTrack
 
-    return CouncilTrack.objects.filter(proposal__in=proposals).select_related(
-        "municipality", "sent_version", "proposal"
+    return (
+        CouncilTrack.objects.with_leaving()
+        .filter(proposal__in=proposals)
+        .select_related("municipality", "sent_version", "proposal")
     )
 
 
@@ -289,34 +415,30 @@ def council_matrix(request: HttpRequest) -> HttpResponse:
 
 
 def griffier_dashboard(request: HttpRequest) -> HttpResponse:
-    """For a griffier: what comes to my council and by when, what is late, what the others decided."""
+    """For a griffier: what comes to my council and by when, which step is next and whose, what is late,
+    and what the other councils did."""
     from decisions.models import CouncilTrack
 
     mine = access.municipalities_for(request.user, "keep_council_tracks")
     own = list(
-        CouncilTrack.objects.filter(
+        CouncilTrack.objects.with_leaving()
+        .filter(
             municipality__in=mine,
             proposal__status__in=[RegionalProposal.Status.SENT, RegionalProposal.Status.DECIDED],
         )
-        .select_related("proposal__cooperation", "municipality", "sent_version")
-        .prefetch_related("proposal__council_tracks__municipality", "proposal__college_decisions")
+        .select_related("proposal__cooperation", "municipality", "sent_version", "decision")
+        .prefetch_related(
+            Prefetch(
+                "proposal__council_tracks",
+                queryset=CouncilTrack.objects.with_leaving().select_related("municipality", "proposal"),
+            )
+        )
         .order_by("council_date", "proposal__sent_on")
     )
     today = timezone.localdate()
     for track in own:
         track.others = [t for t in track.proposal.council_tracks.all() if t.municipality_id != track.municipality_id]
-        decided = {
-            d.municipality_id
-            for d in track.proposal.college_decisions.all()
-            if d.outcome in ("agreed", "agreed_amended", "not_agreed")
-        }
-        college = track.latest_college_decision
-        track.late = bool(
-            college
-            and college < today
-            and track.municipality_id not in decided
-            and track.status not in (CouncilTrack.Status.DECIDED, CouncilTrack.Status.NOT_NEEDED)
-        )
+        track.late = track.is_late(today)
     return render(request, "decisions/griffier_dashboard.html", {"tracks": own, "municipalities": mine})
 
 

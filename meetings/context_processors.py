@@ -15,7 +15,7 @@ def navigation(request) -> dict:
 
         user = request.user
         return user.is_authenticated and (
-            municipalities_for(user, "approve_college_decisions").exists()
+            municipalities_for(user, "sign_college_decisions").exists()
             or municipalities_for(user, "record_college_decisions").exists()
         )
 

@@ -1,10 +1,13 @@
 """Who may act for a municipality, derived from offices.
 
-| group      | office held today    | record college decisions | approve college decisions |
-|------------|----------------------|--------------------------|---------------------------|
-| secretary  | municipal secretary  | yes                      | no                        |
-| mayor      | mayor                | no                       | yes                       |
-| griffier   | griffier             | keeps the council tracks of the municipality                    |
+| group      | office held today                                  | record (and co-sign) | sign |
+|------------|----------------------------------------------------|----------------------|------|
+| secretary  | municipal secretary, loco-secretaris               | yes                  | no   |
+| mayor      | mayor, waarnemend burgemeester, loco-burgemeester  | no                   | yes  |
+| griffier   | griffier                                           | keeps the council tracks of the municipality |
+
+Whether a substitute may sign a given decision depends on the substitute's
+period on the decision date (decisions.models.CollegeDecision.sign).
 
 Groups are brought in line when an office or a person's log-in changes, and
 every night for offices that start or end by date (governance.tasks)."""
@@ -16,9 +19,9 @@ from guardian.shortcuts import assign_perm
 from municipalities.models import Municipality, Office, today
 
 GROUPS = {
-    "secretary": (Office.Role.MUNICIPAL_SECRETARY, "record_college_decisions"),
-    "mayor": (Office.Role.MAYOR, "approve_college_decisions"),
-    "griffier": (Office.Role.GRIFFIER, "keep_council_tracks"),
+    "secretary": (Office.SECRETARY_ROLES, "record_college_decisions"),
+    "mayor": (Office.MAYOR_ROLES, "sign_college_decisions"),
+    "griffier": (frozenset({Office.Role.GRIFFIER}), "keep_council_tracks"),
 }
 
 
@@ -29,11 +32,11 @@ def sync_municipality_access(municipality: Municipality) -> None:
         .filter(municipality=municipality, person__user__isnull=False)
         .values_list("role", "person__user")
     )
-    for kind, (role, codename) in GROUPS.items():
+    for kind, (roles, codename) in GROUPS.items():
         group, created = Group.objects.get_or_create(name=f"municipality:{municipality.pk}:{kind}")
         if created:
             assign_perm(f"municipalities.{codename}", group, municipality)
-        wanted = {user_id for office_role, user_id in current if office_role == role}
+        wanted = {user_id for office_role, user_id in current if office_role in roles}
         if wanted != set(group.user_set.values_list("pk", flat=True)):
             group.user_set.set(wanted)
 

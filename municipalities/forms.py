@@ -5,7 +5,7 @@ from municipalities.models import Office
 
 
 class OfficeForm(forms.ModelForm):
-    """An office as the coordinator edits it; portfolios belong to aldermen only."""
+    """An office as the coordinator edits it; portfolios belong to aldermen and mayors."""
 
     class Meta:
         model = Office
@@ -13,8 +13,9 @@ class OfficeForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("portfolios") and cleaned.get("role") != Office.Role.ALDERMAN:
+        if cleaned.get("portfolios") and cleaned.get("role") not in Office.PORTFOLIO_ROLES:
             self.add_error(
-                "portfolios", _("Only an alderman holds portfolios; remove them or choose the office alderman.")
+                "portfolios",
+                _("Only an alderman or a mayor holds portfolios; remove them or choose one of those offices."),
             )
         return cleaned

@@ -57,7 +57,7 @@ class Municipality(models.Model):
         # groups derived from offices; see municipalities/access.py.
         permissions = [
             ("record_college_decisions", _("Can record the college decisions of the municipality")),
-            ("approve_college_decisions", _("Can approve the college decisions of the municipality")),
+            ("sign_college_decisions", _("Can sign the college decisions of the municipality")),
             ("keep_council_tracks", _("Can keep how the council of the municipality is involved")),
         ]
 
@@ -84,10 +84,18 @@ class RegionalOrganisation(models.Model):
 
 
 class Portfolio(models.Model):
-    """A policy area (portefeuille) that aldermen hold and portfolio-holder meetings cover."""
+    """A policy area (portefeuille) that aldermen and mayors hold and portfolio-holder meetings cover."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
+    held_by_mayor = models.BooleanField(
+        _("held by the mayor by law"),
+        default=False,
+        help_text=_(
+            "Public order and safety: the mayor holds it in every municipality (Gemeentewet art. 172), "
+            "whatever portfolios the office lists."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -163,17 +171,22 @@ class OfficeQuerySet(models.QuerySet):
     def aldermen_holding(
         self, portfolio: Portfolio, municipalities: Iterable[Municipality], on: datetime.date | None = None
     ) -> OfficeQuerySet:
-        """The aldermen who hold the portfolio in any of the municipalities on that day."""
+        """The portfolio holders of that portfolio in any of the municipalities on that day: the aldermen
+        and mayors whose office lists it, and every mayor for a portfolio the mayor holds by law."""
+        holds = Q(role__in=Office.PORTFOLIO_ROLES, portfolios=portfolio)
+        if portfolio.held_by_mayor:
+            holds |= Q(role__in=Office.MAYOR_ROLES - {Office.Role.LOCO_MAYOR})
         return (
             self.current(on)
-            .filter(role=Office.Role.ALDERMAN, portfolios=portfolio, municipality__in=municipalities)
+            .filter(holds, municipality__in=municipalities)
             .select_related("person", "municipality")
             .distinct()
         )
 
 
 class Office(models.Model):
-    """An office (ambt) a person holds in a municipality or regional organisation for a period."""
+    """An office (ambt, or for a civil servant a functie) a person holds in a municipality or regional
+    organisation for a period."""
 
     class Role(models.TextChoices):
         MAYOR = "mayor", _("mayor")
@@ -185,6 +198,10 @@ class Office(models.Model):
         GRIFFIER = "griffier", _("griffier")
         COUNCIL_MEMBER = "council_member", _("council member")
         SAFETY_REGION_DIRECTOR = "safety_region_director", _("safety-region director")
+        # Substitutes who sign in the place of the mayor or the secretary (Gemeentewet art. 77, 78, 107a).
+        LOCO_MAYOR = "loco_mayor", _("deputy mayor (loco-burgemeester)")
+        ACTING_MAYOR = "acting_mayor", _("acting mayor (waarnemend burgemeester)")
+        LOCO_SECRETARY = "loco_secretary", _("deputy municipal secretary (loco-secretaris)")
 
     # Offices that exist only inside one municipality.
     MUNICIPAL_ROLES = frozenset(
@@ -195,9 +212,29 @@ class Office(models.Model):
             Role.PROJECT_LEADER,
             Role.GRIFFIER,
             Role.COUNCIL_MEMBER,
+            Role.LOCO_MAYOR,
+            Role.ACTING_MAYOR,
+            Role.LOCO_SECRETARY,
         }
     )
     ORGANISATION_ROLES = frozenset({Role.SAFETY_REGION_DIRECTOR})
+    # Civil servants hold a functie; office holders (mayor, aldermen, council members) an ambt.
+    CIVIL_SERVANT_ROLES = frozenset(
+        {
+            Role.MUNICIPAL_SECRETARY,
+            Role.COORDINATING_SECRETARY,
+            Role.REGIONAL_COORDINATOR,
+            Role.PROJECT_LEADER,
+            Role.GRIFFIER,
+            Role.SAFETY_REGION_DIRECTOR,
+            Role.LOCO_SECRETARY,
+        }
+    )
+    # Who may hold portfolios: aldermen, and the mayor (or the acting mayor in the mayor's place).
+    PORTFOLIO_ROLES = frozenset({Role.ALDERMAN, Role.MAYOR, Role.ACTING_MAYOR})
+    # Who signs for the college in the mayor's capacity, and who co-signs as its secretary (Gemeentewet art. 59a).
+    MAYOR_ROLES = frozenset({Role.MAYOR, Role.ACTING_MAYOR, Role.LOCO_MAYOR})
+    SECRETARY_ROLES = frozenset({Role.MUNICIPAL_SECRETARY, Role.LOCO_SECRETARY})
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="offices")
     role = models.CharField(_("office"), max_length=30, choices=Role.choices)
@@ -222,7 +259,7 @@ class Office(models.Model):
         verbose_name=_("portfolios"),
         blank=True,
         related_name="offices",
-        help_text=_("Only for aldermen."),
+        help_text=_("For aldermen and mayors."),
     )
     starts_on = models.DateField(_("start date"))
     ends_on = models.DateField(_("end date"), null=True, blank=True, help_text=_("Last day in office; empty if open."))
@@ -233,8 +270,8 @@ class Office(models.Model):
 
     class Meta:
         ordering = ["person__surname", "person__given_name", "starts_on"]
-        verbose_name = _("office")
-        verbose_name_plural = _("offices")
+        verbose_name = _("office or position")
+        verbose_name_plural = _("offices and positions")
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
@@ -253,6 +290,11 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.holder_name}: {self.person}"
+
+    @property
+    def kind_label(self) -> str:
+        """'functie' for a civil servant, 'ambt' for an office holder."""
+        return str(_("position") if self.role in self.CIVIL_SERVANT_ROLES else _("office"))
 
     @property
     def holder_name(self) -> str:
@@ -279,10 +321,28 @@ class Office(models.Model):
             errors["organisation"] = _("A %(office)s holds office in a regional organisation.") % {
                 "office": self.get_role_display()
             }
+        # Gemeentewet art. 77: the college designates one of its aldermen to replace the mayor.
+        loco = not errors and self.role == self.Role.LOCO_MAYOR and self.person_id and self.starts_on
+        if loco and not self._alderman_throughout():
+            errors["role"] = _(
+                "A deputy mayor (loco-burgemeester) is an alderman of the same municipality designated for a "
+                "period (Gemeentewet art. 77); %(person)s is not an alderman there for the whole period."
+            ) % {"person": self.person}
         if errors:
             raise ValidationError(errors)
         if self.person_id and self.role and self.starts_on and self._overlapping_same_office().exists():
             raise ValidationError(_("%(person)s already holds this office in this period.") % {"person": self.person})
+
+    def _alderman_throughout(self) -> bool:
+        aldermen = Office.objects.filter(
+            person_id=self.person_id,
+            role=self.Role.ALDERMAN,
+            municipality_id=self.municipality_id,
+            starts_on__lte=self.starts_on,
+        )
+        if self.ends_on is None:
+            return aldermen.filter(ends_on__isnull=True).exists()
+        return aldermen.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=self.ends_on)).exists()
 
     def _overlapping_same_office(self) -> OfficeQuerySet:
         others = Office.objects.filter(

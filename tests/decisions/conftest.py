@@ -36,6 +36,29 @@ class Covenant:
                 OfficeFactory(person=person, role=role, municipality=municipality, starts_on=D(2020, 1, 1))
                 people[name] = person.user
 
+    def held_item(self, on: datetime.date = D(2026, 10, 20)):
+        """A regular agenda item of a held meeting of the adopting body, on that day."""
+        from django.utils import timezone
+
+        from meetings.models import AgendaItem, Meeting
+
+        starts = timezone.make_aware(datetime.datetime.combine(on, datetime.time(10)))
+        meeting = Meeting.for_body(self.body, starts, status=Meeting.Status.HELD)
+        meeting.save()
+        return AgendaItem.objects.create(meeting=meeting, position=1, title="Regionaal voorstel")
+
+    def adopt(self, proposal: RegionalProposal, by, on: datetime.date = D(2026, 10, 20)) -> RegionalProposal:
+        proposal.agenda_item = self.held_item(on)
+        proposal.save()
+        proposal.adopt(by=by)
+        return proposal
+
+    def sign(self, decision) -> None:
+        """The mayor signs and the secretary co-signs."""
+        name = decision.municipality.name
+        decision.sign(by=self.mayors[name])
+        decision.sign(by=self.secretaries[name])
+
     def proposal(self, **fields) -> RegionalProposal:
         defaults = {
             "title": "Regionale woonagenda",

@@ -29,7 +29,7 @@ def griffiers(covenant):
 @pytest.fixture
 def sent(covenant, coordinator):
     proposal = covenant.proposal(council_window_from=D(2026, 11, 8), council_window_to=D(2026, 11, 29))
-    proposal.adopt(by=coordinator)
+    covenant.adopt(proposal, coordinator)
     proposal.send(by=coordinator, on=D(2026, 11, 1))
     return proposal
 
@@ -55,7 +55,7 @@ def test_sending_opens_a_council_track_for_every_participant(sent):
     ("involvement", "lead", "council", "college", "regional"),
     [
         ("consent", 6, D(2027, 2, 4), D(2026, 12, 24), D(2026, 12, 10)),
-        ("opinion", 6, D(2027, 2, 4), D(2026, 12, 24), D(2026, 10, 29)),
+        ("wishes", 6, D(2027, 1, 7), D(2026, 11, 26), D(2026, 11, 12)),
         ("informed", 3, D(2027, 1, 14), D(2026, 12, 24), D(2026, 12, 10)),
     ],
 )
@@ -67,19 +67,43 @@ def test_deadlines_work_backwards_across_the_year_end(sent, involvement, lead, c
     assert track.latest_administrative_meeting == regional
 
 
+def test_the_opinion_deadlines_work_back_from_the_end_of_the_period(sent):
+    """Zienswijze: the period runs from the regional body's sending; the council must decide inside it."""
+    sent.opinion_document, sent.opinion_sent_on, sent.opinion_weeks = "arrangement", D(2026, 12, 3), 8
+    sent.save()
+    track = track_of(sent, "Haarlem")
+    track.involvement, track.council_date = "opinion", D(2027, 2, 4)
+    assert sent.opinion_period_end == D(2027, 1, 28)
+    assert track.latest_college_decision == D(2026, 12, 17)  # six weeks before the end of the period
+    assert track.latest_administrative_meeting == D(2026, 12, 3)
+    assert ("einde zienswijzetermijn (uiterlijk de zienswijze)", D(2027, 1, 28)) in track.deadlines()
+
+
 def test_a_council_outside_the_window_needs_a_reason_and_is_flagged(sent):
     track = track_of(sent, "Zandvoort")
     with pytest.raises(ValidationError) as caught:
-        keep(track, sent_to_council_on=D(2026, 12, 15))
+        keep(track, council_date=D(2026, 12, 15), status="planned")
     assert "outside_window_reason" in caught.value.message_dict
+    assert "buiten het venster 08-11-2026 – 29-11-2026" in caught.value.message_dict["outside_window_reason"][0]
     track.refresh_from_db()
-    assert track.sent_to_council_on is None
-    keep(track, sent_to_council_on=D(2026, 12, 15), outside_window_reason="Raad verschoven")
+    assert track.council_date is None
+    keep(track, council_date=D(2026, 12, 15), status="planned", outside_window_reason="Raad verschoven")
     assert track.outside_window and not track_of(sent, "Haarlem").outside_window
-    assert track.sent_version == sent.versions.get() and track.received_sha256 == sent.versions.get().sha256
 
 
-def test_a_council_that_received_other_decision_points_is_flagged_with_the_difference(sent):
+def intend(proposal, name, covenant, on=D(2026, 11, 9)):
+    """The college takes its intended decision (the council is asked for consent)."""
+    track = track_of(proposal, name)
+    keep(track, involvement="consent")
+    decision = track.decision
+    decision.record_intended(
+        by=covenant.secretaries[name], lock_version=decision.lock_version, intended_on=on, intended_reference="V1"
+    )
+
+
+def test_a_council_that_received_other_decision_points_is_flagged_with_the_difference(sent, covenant):
+    intend(sent, "Heemstede", covenant)
+    intend(sent, "Haarlem", covenant)
     track = track_of(sent, "Heemstede")
     keep(
         track,
@@ -91,6 +115,7 @@ def test_a_council_that_received_other_decision_points_is_flagged_with_the_diffe
     same = track_of(sent, "Haarlem")
     keep(same, sent_to_council_on=D(2026, 11, 10))
     assert not same.other_version
+    assert same.sent_version == sent.versions.get() and same.received_sha256 == sent.versions.get().sha256
 
 
 @pytest.mark.parametrize(
@@ -98,7 +123,9 @@ def test_a_council_that_received_other_decision_points_is_flagged_with_the_diffe
     [
         ({"council_date": D(2026, 10, 1), "status": "planned"}, "council_date"),
         ({"committee_date": D(2027, 2, 1), "council_date": D(2027, 1, 20), "status": "planned"}, "committee_date"),
-        ({"outcome": "adopted"}, "outcome_date"),
+        ({"outcome": "noted"}, "outcome_date"),
+        ({"outcome": "consented", "outcome_date": D(2026, 11, 20)}, "outcome"),
+        ({"outcome": "wishes_expressed"}, "outcome"),
         ({"status": "decided"}, "outcome"),
         ({"status": "planned"}, "council_date"),
     ],
@@ -167,11 +194,18 @@ def test_the_griffier_plans_through_the_form(sent, griffiers, client_for):
         "status": "planned",
         "committee_date": "2027-01-11",
         "council_date": "2027-01-25",
-        "sent_to_council_on": "2026-11-10",
+        "outside_window_reason": "Eerste raad na het venster",
     }
     assert client.post(reverse("council_track_edit", args=[track.pk]), data).status_code == 302
     page = client.get(reverse("griffier_dashboard")).content.decode()
-    assert "Regionale woonagenda" in page and "14 december 2026" in page  # college: 6 weeks before 25 January
+    # The intended decision comes six weeks before 25 January; the next step is the college's.
+    assert "Regionale woonagenda" in page and "Voorgenomen collegebesluit uiterlijk: 14 december 2026" in page
+    assert "voorgenomen besluit van het college" in page and "(gemeentesecretaris)" in page
+    # Sending it to the council before the college took its intended decision is refused.
+    response = client.post(
+        reverse("council_track_edit", args=[track.pk]), data | {"lock_version": 1, "sent_to_council_on": "2026-11-10"}
+    )
+    assert response.status_code == 400 and "nog geen voorgenomen besluit genomen" in response.content.decode()
     response = client.post(reverse("council_track_edit", args=[track.pk]), data | {"notes": "oud formulier"})
     assert response.status_code == 409
 
@@ -197,7 +231,7 @@ def test_dashboard_and_matrix_queries_do_not_grow(
     def make(count):
         for _ in range(count):
             proposal = covenant.proposal()
-            proposal.adopt(by=coordinator)
+            covenant.adopt(proposal, coordinator)
             proposal.send(by=coordinator, on=D(2026, 11, 1))
             track = track_of(proposal, "Haarlem")
             keep(track, status="planned", council_date=D(2027, 1, 25))

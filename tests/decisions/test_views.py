@@ -20,7 +20,7 @@ Outcome = CollegeDecision.Outcome
 @pytest.fixture
 def sent(covenant, coordinator):
     proposal = covenant.proposal()
-    proposal.adopt(by=coordinator)
+    covenant.adopt(proposal, coordinator)
     proposal.send(by=coordinator, on=D(2026, 11, 1))
     return proposal
 
@@ -57,9 +57,10 @@ def test_who_may_open_the_record_form(covenant, sent, coordinator, client_for, r
 
 
 @pytest.mark.parametrize(
-    ("role", "own", "other"), [("mayor", 302, 403), ("secretary", 403, 403), ("coordinator", 403, 403)]
+    ("role", "own", "other"), [("mayor", 302, 403), ("secretary", 302, 403), ("coordinator", 403, 403)]
 )
-def test_who_may_approve(covenant, sent, coordinator, client_for, role, own, other):
+def test_who_may_sign(covenant, sent, coordinator, client_for, role, own, other):
+    """The mayor signs, the secretary co-signs, each for the own college only; the coordinator does neither."""
     for name in ("Haarlem", "Heemstede"):
         post_record(client_for(covenant.secretaries[name]), sent, name)
     users = {
@@ -70,9 +71,11 @@ def test_who_may_approve(covenant, sent, coordinator, client_for, role, own, oth
     client = client_for(users[role])
     for name, expected in (("Haarlem", own), ("Heemstede", other)):
         decision = sent.college_decisions.get(municipality__name=name)
-        assert client.post(reverse("decision_review", args=[decision.pk, "approve"])).status_code == expected
+        assert client.post(reverse("decision_sign", args=[decision.pk, "sign"])).status_code == expected
         decision.refresh_from_db()
-        assert (decision.review == CollegeDecision.Review.APPROVED) == (expected == 302)
+        part = "mayor" if role == "mayor" else "secretary"
+        assert bool(getattr(decision, f"{part}_signed_by_id")) == (expected == 302)
+        assert decision.signing == CollegeDecision.Signing.TO_SIGN  # one signature is not enough
 
 
 def test_people_outside_the_cooperation_see_nothing(covenant, sent, outsider, client_for):
@@ -83,7 +86,7 @@ def test_people_outside_the_cooperation_see_nothing(covenant, sent, outsider, cl
 
 
 def test_only_managers_adopt_send_and_withdraw(covenant, coordinator, client_for):
-    proposal = covenant.proposal()
+    proposal = covenant.proposal(agenda_item=covenant.held_item())
     secretary = PersonFactory(with_login=True)
     MembershipFactory(body=covenant.body, person=secretary, role=Membership.Role.SECRETARY, starts_on=D(2021, 1, 1))
     mayor = client_for(covenant.mayors["Haarlem"])
@@ -112,6 +115,7 @@ def test_a_second_save_with_an_old_form_is_refused(covenant, sent, client_for):
     # The mayor sends it back, then a stale form comes in.
     decision.refresh_from_db()
     decision.send_back(by=covenant.mayors["Haarlem"], comment="Kenmerk klopt niet")
+    assert decision.signing == CollegeDecision.Signing.RETURNED
     response = client.post(url, old | {"reference": "tweede"})
     assert response.status_code == 409
     decision.refresh_from_db()
@@ -119,7 +123,10 @@ def test_a_second_save_with_an_old_form_is_refused(covenant, sent, client_for):
 
 
 def test_the_matrix_shows_divergence_in_words(covenant, sent, client_for, coordinator):
-    post_record(client_for(covenant.secretaries["Heemstede"]), sent, "Heemstede", outcome="not_agreed")
+    post_record(
+        client_for(covenant.secretaries["Heemstede"]), sent, "Heemstede", outcome="not_agreed", motivation="Te duur"
+    )
+    covenant.sign(sent.college_decisions.get(municipality__name="Heemstede"))
     page = client_for(coordinator).get(reverse("proposal_matrix")).content.decode()
     assert "niet ingestemd" in page and "wijkt af" in page
 
@@ -135,7 +142,7 @@ def test_matrix_queries_do_not_grow_with_proposals(covenant, coordinator, client
     def make(count):
         for _ in range(count):
             proposal = covenant.proposal()
-            proposal.adopt(by=coordinator)
+            covenant.adopt(proposal, coordinator)
             proposal.send(by=coordinator)
 
     client = client_for(coordinator)
@@ -152,7 +159,7 @@ def test_matrix_queries_do_not_grow_with_proposals(covenant, coordinator, client
 def test_the_decision_pdf_holds_key_message_points_and_signatories(covenant, sent, client_for):
     post_record(client_for(covenant.secretaries["Haarlem"]), sent, "Haarlem")
     decision = sent.college_decisions.get(municipality__name="Haarlem")
-    decision.approve(by=covenant.mayors["Haarlem"])
+    covenant.sign(decision)
     pdf = DecisionPdf.objects.get(pk=render_decision_pdf(decision.pk))
     assert render_decision_pdf(decision.pk) == pdf.pk  # rendered once per decision state
     with pdf.file.open("rb") as handle:
@@ -169,17 +176,22 @@ def test_the_decision_pdf_holds_key_message_points_and_signatories(covenant, sen
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
 
 
-def test_the_mayor_sees_what_waits_for_approval_and_the_secretary_what_to_record(covenant, sent, client_for):
+def test_the_signatories_see_what_waits_for_signing_and_the_secretary_what_to_record(covenant, sent, client_for):
     secretary = client_for(covenant.secretaries["Haarlem"])
     assert "Regionale woonagenda" in secretary.get(reverse("my_to_record")).content.decode()
     post_record(secretary, sent, "Haarlem")
     assert "Regionale woonagenda" not in secretary.get(reverse("my_to_record")).content.decode()
     mayor = client_for(covenant.mayors["Haarlem"])
-    assert "Regionale woonagenda" in mayor.get(reverse("my_approvals")).content.decode()
+    assert "Regionale woonagenda" in mayor.get(reverse("my_signatures")).content.decode()
+    assert "Regionale woonagenda" in secretary.get(reverse("my_signatures")).content.decode()
     assert (
         "Regionale woonagenda"
-        not in client_for(covenant.mayors["Heemstede"]).get(reverse("my_approvals")).content.decode()
+        not in client_for(covenant.mayors["Heemstede"]).get(reverse("my_signatures")).content.decode()
     )
+    mayor.post(reverse("decision_sign", args=[sent.college_decisions.get(municipality__name="Haarlem").pk, "sign"]))
+    # Signed by the mayor: it leaves the mayor's list and stays on the secretary's until co-signed.
+    assert "Regionale woonagenda" not in mayor.get(reverse("my_signatures")).content.decode()
+    assert "Regionale woonagenda" in secretary.get(reverse("my_signatures")).content.decode()
 
 
 def test_the_decision_list_of_a_meeting_holds_its_proposals(covenant, coordinator, client_for):
@@ -187,9 +199,8 @@ def test_the_decision_list_of_a_meeting_holds_its_proposals(covenant, coordinato
 
     from meetings.models import Meeting, Purpose
 
-    meeting = Meeting.for_body(covenant.body, timezone.now() + datetime.timedelta(days=3))
-    meeting.save()
-    item = meeting.add_item(version=None, by=coordinator, title="Woonagenda", purpose=Purpose.REGIONAL_POSITION)
+    item = covenant.held_item()
+    meeting = item.meeting
     adopted = covenant.proposal(agenda_item=item)
     adopted.adopt(by=coordinator)
     covenant.proposal(agenda_item=item, title="Nog een concept")  # a draft is not on the list
@@ -207,7 +218,7 @@ def test_writing_a_proposal_with_bad_input_saves_nothing(covenant, coordinator, 
         "body": covenant.body.pk,
         "cooperation": covenant.cooperation.pk,
         "key_message": "K",
-        "opinion_weeks": 8,
+        "agenda_item": covenant.held_item().pk,
     }
     response = client.post(reverse("proposal_create"), data)
     assert response.status_code == 200
@@ -228,7 +239,6 @@ def test_writing_a_proposal_with_bad_input_saves_nothing(covenant, coordinator, 
             "title": "Anders",
             "council_window_from": "2027-02-01",
             "council_window_to": "2027-01-01",
-            "opinion_weeks": 8,
         },
     )
     assert response.status_code == 200
@@ -240,7 +250,6 @@ def test_writing_a_proposal_with_bad_input_saves_nothing(covenant, coordinator, 
             "title": "Anders",
             "council_window_from": "2027-01-01",
             "council_window_to": "2027-02-01",
-            "opinion_weeks": 8,
         },
     )
     assert response.status_code == 302, response.context["form"].errors
@@ -248,10 +257,10 @@ def test_writing_a_proposal_with_bad_input_saves_nothing(covenant, coordinator, 
     assert proposal.title == "Woonagenda" and proposal.council_window_to == D(2027, 2, 1)
 
 
-def test_approving_never_redirects_to_another_site(covenant, sent, client_for):
+def test_signing_never_redirects_to_another_site(covenant, sent, client_for):
     post_record(client_for(covenant.secretaries["Haarlem"]), sent, "Haarlem")
     decision = sent.college_decisions.get(municipality__name="Haarlem")
     response = client_for(covenant.mayors["Haarlem"]).post(
-        reverse("decision_review", args=[decision.pk, "approve"]), {"next": "//elders.example/"}
+        reverse("decision_sign", args=[decision.pk, "sign"]), {"next": "//elders.example/"}
     )
-    assert response.status_code == 302 and response["Location"] == reverse("my_approvals")
+    assert response.status_code == 302 and response["Location"] == reverse("my_signatures")

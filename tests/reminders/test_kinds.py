@@ -152,7 +152,7 @@ def test_a_pending_college_decision_reminds_the_secretary_then_the_mayor_in_offi
     )
     proposal = covenant.proposal()
     by = covenant.secretaries["Haarlem"]
-    proposal.adopt(by=by, on=D(2027, 2, 1))
+    covenant.adopt(proposal, by, D(2027, 2, 1))
     proposal.send(by=by, on=D(2027, 2, 1))
     conf = ReminderSettings.get_solo()
 
@@ -172,7 +172,7 @@ def test_a_pending_college_decision_reminds_the_secretary_then_the_mayor_in_offi
 def test_a_recorded_decision_stops_the_secretary_reminder_but_not_the_mayors_until_approved(covenant, run_due):
     proposal = covenant.proposal()
     by = covenant.secretaries["Haarlem"]
-    proposal.adopt(by=by, on=D(2027, 2, 1))
+    covenant.adopt(proposal, by, D(2027, 2, 1))
     proposal.send(by=by, on=D(2027, 2, 1))
     decision = CollegeDecision.objects.get(proposal=proposal, municipality=covenant.municipalities["Haarlem"])
     with time_machine.travel(aware(2027, 2, 9, 10, 0), tick=False):
@@ -195,7 +195,7 @@ def test_a_council_deadline_reminds_the_griffier_before_the_latest_college_date(
     OfficeFactory(person=griffier, role=Office.Role.GRIFFIER, municipality=haarlem, starts_on=D(2020, 1, 1))
     proposal = covenant.proposal()
     by = covenant.secretaries["Haarlem"]
-    proposal.adopt(by=by, on=D(2027, 2, 1))
+    covenant.adopt(proposal, by, D(2027, 2, 1))
     proposal.send(by=by, on=D(2027, 2, 1))
     track = CouncilTrack.objects.get(proposal=proposal, municipality=haarlem)
     track.council_date = D(2027, 5, 27)

@@ -1,13 +1,13 @@
 """The permission-checked fetches of the decisions app: not visible -> 404, visible but not allowed -> 403.
 
-| who                                                  | read | manage proposal | record decision  | sign decision            |
-|------------------------------------------------------|------|-----------------|------------------|--------------------------|
-| regional coordinator                                 | all  | yes             | any              | no (the signatories)     |
-| secretary or chair of the adopting body              | yes  | yes             | no               | no                       |
-| municipal secretary / loco-secretaris of a participant | yes | no             | own municipality | co-signs, own municipality |
-| mayor / waarnemend / loco-burgemeester of a participant | yes | no            | no               | signs, own municipality  |
-| anyone else with an office in a participant          | yes  | no              | no               | no                       |
-| anyone else                                          | no   | no              | no               | no                       |
+| who                                              | read | manage | record           | sign                     |
+|--------------------------------------------------|------|--------|------------------|--------------------------|
+| regional coordinator                             | all  | yes    | any              | no (the signatories)     |
+| secretary or chair of the adopting body          | yes  | yes    | no               | no                       |
+| municipal secretary or loco-secretaris           | yes  | no     | own municipality | co-signs, own            |
+| mayor, waarnemend or loco-burgemeester           | yes  | no     | no               | signs, own municipality  |
+| anyone else with an office in a participant      | yes  | no     | no               | no                       |
+| anyone else                                      | no   | no     | no               | no                       |
 
 Recording and signing are django-guardian object permissions on the
 municipality, granted to groups derived from offices (municipalities/access.py);

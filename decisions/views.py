@@ -208,7 +208,8 @@ def _record_opinion(request: HttpRequest, proposal: RegionalProposal) -> None:
 def proposal_document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = access.get_proposal_for_user(request.user, pk, manage=True)
     if proposal.status not in (RegionalProposal.Status.DRAFT, RegionalProposal.Status.ADOPTED):
-        return _conflict(request, TransitionNotAllowed(_("The proposal went to the colleges; its documents are frozen.")))
+        frozen = TransitionNotAllowed(_("The proposal went to the colleges; its documents are frozen."))
+        return _conflict(request, frozen)
     form = ProposalDocumentForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(
@@ -224,7 +225,10 @@ def proposal_document_download(request: HttpRequest, pk: int, document_pk: int) 
     proposal = access.get_proposal_for_user(request.user, pk)
     document = get_object_or_404(ProposalDocument, pk=document_pk, proposal=proposal)
     return FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.original_name, content_type=document.content_type
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
     )
 
 

@@ -15,6 +15,7 @@ from tests.factories import (
 )
 
 D = datetime.date
+ADOPTED_ON = D(2026, 10, 20)
 NAMES = ["Bloemendaal", "Haarlem", "Heemstede", "Zandvoort"]
 
 
@@ -36,7 +37,7 @@ class Covenant:
                 OfficeFactory(person=person, role=role, municipality=municipality, starts_on=D(2020, 1, 1))
                 people[name] = person.user
 
-    def held_item(self, on: datetime.date = D(2026, 10, 20)):
+    def held_item(self, on: datetime.date = ADOPTED_ON):
         """A regular agenda item of a held meeting of the adopting body, on that day."""
         from django.utils import timezone
 
@@ -47,7 +48,7 @@ class Covenant:
         meeting.save()
         return AgendaItem.objects.create(meeting=meeting, position=1, title="Regionaal voorstel")
 
-    def adopt(self, proposal: RegionalProposal, by, on: datetime.date = D(2026, 10, 20)) -> RegionalProposal:
+    def adopt(self, proposal: RegionalProposal, by, on: datetime.date = ADOPTED_ON) -> RegionalProposal:
         proposal.agenda_item = self.held_item(on)
         proposal.save()
         proposal.adopt(by=by)

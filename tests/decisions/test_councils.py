@@ -91,13 +91,16 @@ def test_a_council_outside_the_window_needs_a_reason_and_is_flagged(sent):
     assert track.outside_window and not track_of(sent, "Haarlem").outside_window
 
 
-def intend(proposal, name, covenant, on=D(2026, 11, 9)):
+def intend(proposal, name, covenant):
     """The college takes its intended decision (the council is asked for consent)."""
     track = track_of(proposal, name)
     keep(track, involvement="consent")
     decision = track.decision
     decision.record_intended(
-        by=covenant.secretaries[name], lock_version=decision.lock_version, intended_on=on, intended_reference="V1"
+        by=covenant.secretaries[name],
+        lock_version=decision.lock_version,
+        intended_on=D(2026, 11, 9),
+        intended_reference="V1",
     )
 
 

@@ -195,9 +195,6 @@ def test_the_signatories_see_what_waits_for_signing_and_the_secretary_what_to_re
 
 
 def test_the_decision_list_of_a_meeting_holds_its_proposals(covenant, coordinator, client_for):
-    from django.utils import timezone
-
-    from meetings.models import Meeting, Purpose
 
     item = covenant.held_item()
     meeting = item.meeting

@@ -1,6 +1,11 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -15,6 +20,66 @@ from governance.models import (
 )
 from municipalities.admin import CurrentFilter
 from municipalities.models import today
+
+
+class NoticeForm(forms.ModelForm):
+    """A participation whose newly recorded notice ends memberships is refused once, listing them,
+    and saved only with the box ticked; the admin then ends them (Participation.end_memberships)."""
+
+    confirm_ending_memberships = forms.BooleanField(
+        label=capfirst(_("confirm ending these memberships")),
+        required=False,
+        help_text=_("Needed only when the notice ends memberships; they are listed when you save."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.memberships_to_end = []
+        if "notice_given_on" not in self.changed_data or not cleaned.get("notice_given_on"):
+            return cleaned
+        cooperation, municipality = cleaned.get("cooperation"), cleaned.get("municipality")
+        notice = Participation(
+            cooperation_id=cooperation.pk if cooperation else self.instance.cooperation_id,
+            municipality_id=municipality.pk if municipality else self.instance.municipality_id,
+            notice_given_on=cleaned["notice_given_on"],
+        )
+        if not (notice.cooperation_id and notice.municipality_id):
+            return cleaned
+        notice.compute_withdrawal()
+        ending = list(notice.memberships_ending())
+        if ending and not cleaned.get("confirm_ending_memberships"):
+            names = {
+                "municipality": notice.municipality,
+                "cooperation": notice.cooperation,
+                "date": date_format(notice.last_day),
+            }
+            intro = gettext(
+                "This notice ends the memberships below on %(date)s, the last day of %(municipality)s in "
+                "%(cooperation)s. Tick 'confirm ending these memberships' and save again to end them."
+            )
+            lines = [
+                gettext("%(person)s (%(role)s), %(body)s: ends on %(date)s")
+                % {"person": m.person, "role": m.get_role_display(), "body": m.body, "date": names["date"]}
+                for m in ending
+            ]
+            raise ValidationError([intro % names, *lines])
+        self.memberships_to_end = ending
+        return cleaned
+
+
+def end_confirmed_memberships(request: HttpRequest, form: NoticeForm) -> None:
+    if not getattr(form, "memberships_to_end", None):
+        return
+    participation = form.instance
+    ended = participation.end_memberships(by=request.user)
+    messages.success(
+        request,
+        gettext("Ended on %(date)s: %(memberships)s.")
+        % {
+            "date": date_format(participation.last_day),
+            "memberships": "; ".join(f"{m.person} ({m.body})" for m in ended),
+        },
+    )
 
 
 class ParticipationFormSet(BaseInlineFormSet):
@@ -43,9 +108,17 @@ class ParticipationFormSet(BaseInlineFormSet):
 
 class ParticipationInline(admin.TabularInline):
     model = Participation
+    form = NoticeForm
     formset = ParticipationFormSet
     extra = 0
-    fields = ["municipality", "joined_on", "notice_given_on", "leaves_on", "obligations_until"]
+    fields = [
+        "municipality",
+        "joined_on",
+        "notice_given_on",
+        "leaves_on",
+        "obligations_until",
+        "confirm_ending_memberships",
+    ]
     readonly_fields = ["leaves_on", "obligations_until"]
     autocomplete_fields = ["municipality"]
 
@@ -61,6 +134,12 @@ class CooperationAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "abbreviation"]
     autocomplete_fields = ["organisation"]
     inlines = [ParticipationInline]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for participation_form in formset.forms:
+            if isinstance(participation_form, NoticeForm) and not formset._should_delete_form(participation_form):
+                end_confirmed_memberships(request, participation_form)
 
 
 class ParticipationStatusFilter(admin.SimpleListFilter):
@@ -89,6 +168,11 @@ class ParticipationAdmin(SimpleHistoryAdmin):
     search_fields = ["municipality__name", "cooperation__name"]
     readonly_fields = ["leaves_on", "obligations_until"]
     autocomplete_fields = ["municipality", "cooperation"]
+    form = NoticeForm
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        end_confirmed_memberships(request, form)
 
 
 class MembershipInline(admin.TabularInline):
@@ -110,7 +194,21 @@ class ConsultationBodyAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["cooperation", "policy_area", "prepares"]
     inlines = [MembershipInline]
     fieldsets = [
-        (None, {"fields": ["name", "abbreviation", "kind", "cooperation", "policy_area", "prepares", "is_active"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "article",
+                    "abbreviation",
+                    "kind",
+                    "cooperation",
+                    "policy_area",
+                    "prepares",
+                    "is_active",
+                ]
+            },
+        ),
         (
             _("Cadence and deadlines"),
             {

@@ -36,7 +36,8 @@ LANDSCHAP, ECONOMIE, WONEN, KLIMAAT, BEREIKBAARHEID = (
     "Klimaat en duurzaamheid",
     "Bereikbaarheid",
 )
-PORTFOLIOS = [LANDSCHAP, ECONOMIE, WONEN, KLIMAAT, BEREIKBAARHEID, "Sociaal domein", "Financiën"]
+PUBLIC_ORDER = "Openbare orde en veiligheid"  # the mayor's by law (Gemeentewet art. 172)
+PORTFOLIOS = [LANDSCHAP, ECONOMIE, WONEN, KLIMAAT, BEREIKBAARHEID, "Sociaal domein", "Financiën", PUBLIC_ORDER]
 
 # The five regional main tasks of the Zuid-Kennemerland covenant and their policy areas.
 MAIN_TASKS = [
@@ -156,7 +157,7 @@ def load(password: str) -> DemoRegion:
     for name, code, website in MUNICIPALITIES:
         region.municipalities[name] = _upsert(Municipality, cbs_code=code, defaults={"name": name, "website": website})
     for name in PORTFOLIOS:
-        region.portfolios[name], _ = Portfolio.objects.get_or_create(name=name)
+        region.portfolios[name] = _upsert(Portfolio, name=name, defaults={"held_by_mayor": name == PUBLIC_ORDER})
     vrk = _upsert(
         RegionalOrganisation,
         name="Veiligheidsregio Kennemerland",
@@ -270,6 +271,7 @@ def _load_bodies(region: DemoRegion) -> None:
         region,
         "administrative",
         name="Bestuurlijk afstemmingsoverleg Kennemerland",
+        article=Body.Article.HET,
         abbreviation="BAO",
         kind=Body.Kind.ADMINISTRATIVE_COORDINATION,
         cooperation=vrk,
@@ -282,6 +284,7 @@ def _load_bodies(region: DemoRegion) -> None:
         region,
         "secretaries",
         name="Overleg gemeentesecretarissen Kennemerland",
+        article=Body.Article.HET,
         abbreviation="OGS",
         kind=Body.Kind.SECRETARIES,
         cooperation=vrk,
@@ -306,6 +309,7 @@ def _load_bodies(region: DemoRegion) -> None:
             region,
             f"pho:{area}",
             name=f"Portefeuillehoudersoverleg {area} Zuid-Kennemerland",
+            article=Body.Article.HET,
             abbreviation=f"PHO {area}",
             kind=Body.Kind.PORTFOLIO_HOLDERS,
             cooperation=zk,
@@ -326,6 +330,7 @@ def _load_bodies(region: DemoRegion) -> None:
         region,
         "agenda_committee",
         name="Regionale agendacommissie Zuid-Kennemerland",
+        article=Body.Article.DE,
         abbreviation="RAC",
         kind=Body.Kind.REGIONAL_AGENDA_COMMITTEE,
         cooperation=zk,
@@ -343,6 +348,7 @@ def _load_bodies(region: DemoRegion) -> None:
         region,
         "coordination",
         name="Coördinatieoverleg regionale samenwerking Zuid-Kennemerland",
+        article=Body.Article.HET,
         abbreviation="CRS",
         kind=Body.Kind.COORDINATION,
         cooperation=zk,
@@ -360,6 +366,7 @@ def _load_bodies(region: DemoRegion) -> None:
         region,
         "joint_council",
         name="Regionale raadsbijeenkomst Zuid-Kennemerland",
+        article=Body.Article.DE,
         abbreviation="RRB",
         kind=Body.Kind.JOINT_COUNCIL,
         cooperation=zk,
@@ -370,6 +377,7 @@ def _load_bodies(region: DemoRegion) -> None:
         region,
         "joint_council_ijmond",
         name="Regionale raadsbijeenkomst Zuid-Kennemerland en IJmond",
+        article=Body.Article.DE,
         abbreviation="RRB ZK-IJ",
         kind=Body.Kind.JOINT_COUNCIL,
         cooperation=region.cooperations["VRK"],

@@ -22,10 +22,10 @@ class EntryForm(forms.ModelForm):
         fields = ["task", "what", "when"]
         widgets = {"what": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, programme: WorkProgramme, **kwargs):
+    def __init__(self, *args, programme: WorkProgramme, tasks=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.programme = programme
-        self.fields["task"].queryset = programme.cooperation.regional_tasks.all()
+        self.fields["task"].queryset = programme.cooperation.regional_tasks.all() if tasks is None else tasks
 
 
 class ProgressForm(forms.ModelForm):

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from dateutil import rrule
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -54,8 +55,9 @@ class Cooperation(models.Model):
     )
 
     class DecisionRule(models.TextChoices):
+        # Every college stays the decision maker (covenant Zuid-Kennemerland): unanimity is the default.
         UNANIMITY = "unanimity", _("unanimity: every college agrees")
-        MAJORITY = "majority", _("majority of the participants agrees")
+        MAJORITY = "majority", _("majority, only where the cooperation's agreement names it")
 
     withdrawal_rule = models.CharField(
         _("withdrawal rule"), max_length=20, choices=WithdrawalRule.choices, default=WithdrawalRule.NEXT_YEAR
@@ -65,7 +67,10 @@ class Cooperation(models.Model):
         max_length=20,
         choices=DecisionRule.choices,
         default=DecisionRule.UNANIMITY,
-        help_text=_("When a regional proposal counts as adopted by the colleges."),
+        help_text=_(
+            "When a regional proposal counts as adopted by the colleges. Either way nothing is reported until "
+            "every college has decided; choose a majority only where the cooperation's agreement names one."
+        ),
     )
     starts_on = models.DateField(_("in force from"), null=True, blank=True)
     evaluation_after_years = models.PositiveSmallIntegerField(
@@ -160,6 +165,37 @@ class Participation(models.Model):
         on = on or today()
         return self.joined_on <= on and (self.leaves_on is None or on < self.leaves_on)
 
+    def memberships_ending(self) -> MembershipQuerySet:
+        """The seats in the cooperation's bodies held on behalf of the leaving municipality that run
+        past its last day inside: open-ended, or ending on or after the day the notice takes effect."""
+        if self.leaves_on is None:
+            return Membership.objects.none()
+        return (
+            Membership.objects.filter(
+                body__cooperation_id=self.cooperation_id,
+                on_behalf_of_id=self.municipality_id,
+                starts_on__lt=self.leaves_on,
+            )
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=self.leaves_on))
+            .select_related("person", "body")
+            .order_by("body__name", "person__surname", "starts_on")
+        )
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        return self.leaves_on - datetime.timedelta(days=1) if self.leaves_on else None
+
+    @transaction.atomic
+    def end_memberships(self, *, by) -> list[Membership]:
+        """Ends those seats on the municipality's last day inside, each saved with its history."""
+        ended = list(self.memberships_ending())
+        for membership in ended:
+            membership.ends_on = self.last_day
+            membership._change_reason = f"notice to leave given on {self.notice_given_on:%d-%m-%Y}"
+            membership._history_user = by
+            membership.save()
+        return ended
+
     def clean(self) -> None:
         if not (self.joined_on and self.cooperation_id and self.municipality_id):
             return
@@ -233,7 +269,22 @@ class ConsultationBody(models.Model):
         FOURTH = 4, _("fourth")
         LAST = -1, _("last")
 
+    class Article(models.TextChoices):
+        # Dutch words, not translated: the article belongs to the Dutch name.
+        DE = "de", "de"
+        HET = "het", "het"
+
     name = models.CharField(_("name"), max_length=150, unique=True)
+    article = models.CharField(
+        _("article"),
+        max_length=3,
+        choices=Article.choices,
+        blank=True,
+        help_text=_(
+            "The Dutch article of the name, as in 'the meeting of the …' in the adoption line of the minutes. "
+            "Left empty, it follows from the name: 'het' for an overleg, 'de' otherwise."
+        ),
+    )
     abbreviation = models.CharField(_("abbreviation"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     cooperation = models.ForeignKey(
@@ -306,13 +357,47 @@ class ConsultationBody(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        if not self.article:
+            self.article = self.article_for(self.name)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def article_for(name: str) -> str:
+        """The article a body's name takes when none is chosen: 'het' for an overleg (Bestuurlijk
+        afstemmingsoverleg, Overleg gemeentesecretarissen, Portefeuillehoudersoverleg Wonen), else 'de'."""
+        if any(word.endswith("overleg") for word in name.lower().split()):
+            return ConsultationBody.Article.HET
+        return ConsultationBody.Article.DE
+
+    @property
+    def name_article(self) -> str:
+        return self.article or self.article_for(self.name)
+
     # Bodies of office holders, to which aldermen come for the items of their
     # portfolio (seed 000: they join the mayors' meeting for their agenda items).
+    # The coordination meeting invites only the lead portfolio holders of the
+    # covenant, the chairs of the portfolio-holder meetings (seed 000).
     INVITING_KINDS = frozenset({Kind.ADMINISTRATIVE_COORDINATION, Kind.COORDINATION})
 
     @property
     def invites_portfolio_holders(self) -> bool:
         return self.kind in self.INVITING_KINDS
+
+    def lead_portfolio_holders(self, portfolios: Iterable[int], on: datetime.date | None = None) -> MembershipQuerySet:
+        """The chairs, on that day, of this cooperation's portfolio-holder meetings for those policy areas:
+        the lead portfolio holders (trekkende portefeuillehouders) whom the coordination meeting invites."""
+        return (
+            Membership.objects.current(on)
+            .filter(
+                role=Membership.Role.CHAIR,
+                body__cooperation_id=self.cooperation_id,
+                body__kind=self.Kind.PORTFOLIO_HOLDERS,
+                body__policy_area__in=portfolios,
+            )
+            .select_related("person", "on_behalf_of", "body")
+            .order_by("on_behalf_of__name", "person__surname")
+        )
 
     def members_on(self, on: datetime.date | None = None) -> models.QuerySet[Membership]:
         """The memberships of this body that run on that day (today by default)."""
@@ -489,6 +574,13 @@ class Membership(models.Model):
         return covering.exists()
 
 
+class RegionalTaskQuerySet(models.QuerySet):
+    def led_by_secretary(self, user, on: datetime.date | None = None) -> RegionalTaskQuerySet:
+        """The main tasks whose lead body (a portfolio-holder meeting) has the user as its secretary that day."""
+        secretaries = Membership.objects.current(on).filter(person__user=user, role=Membership.Role.SECRETARY)
+        return self.filter(lead_body__in=secretaries.values("body"))
+
+
 class RegionalTask(models.Model):
     """A regional main task (regionale hoofdopgave) of a cooperation, led by one body."""
 
@@ -506,6 +598,8 @@ class RegionalTask(models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()
+
+    objects = RegionalTaskQuerySet.as_manager()
 
     class Meta:
         ordering = ["cooperation__name", "position", "name"]

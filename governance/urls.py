@@ -11,6 +11,7 @@ urlpatterns = [
     path("werkprogramma/nieuw/", views.programme_create, name="programme_create"),
     path("werkprogramma/<int:pk>/", views.programme_detail, name="programme_detail"),
     path("werkprogramma/<int:pk>/regels/", views.programme_entry_add, name="programme_entry_add"),
+    path("werkprogramma/regels/<int:pk>/", views.programme_entry_edit, name="programme_entry_edit"),
     path("werkprogramma/<int:pk>/voortgang/<int:task_pk>/", views.progress_edit, name="progress_edit"),
     path("werkprogramma/<int:pk>/<str:kind>.pdf", views.programme_pdf, name="programme_pdf"),
     path("werkprogramma/<int:pk>/<str:action>/", views.programme_transition, name="programme_transition"),

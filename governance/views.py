@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +29,7 @@ from governance.models import (
     ProgressReport,
     RegionalTask,
     WorkProgramme,
+    WorkProgrammeEntry,
 )
 from municipalities.backends import is_regional_coordinator
 from municipalities.models import Office, today
@@ -68,14 +69,45 @@ def home(request: HttpRequest) -> HttpResponse:
 # Work programmes and progress reports.
 
 
+# Who may do what with a work programme:
+#
+# | who                                           | read     | steps, progress | add and edit entries |
+# |-----------------------------------------------|----------|-----------------|----------------------|
+# | regional coordinator                          | yes      | yes             | of every main task   |
+# | secretary or chair of the coordination meeting| yes      | yes             | of every main task   |
+# | secretary of a portfolio-holder meeting       | yes      | no (403)        | of the tasks it leads|
+# | office holder in a participating municipality | yes      | no (403)        | no (403)             |
+# | anyone else                                   | no (404) | no (404)        | no (404)             |
+
+
 def _programme_for_user(user, pk: int, *, edit: bool = False) -> WorkProgramme:
     programme = get_object_or_404(WorkProgramme.objects.select_related("cooperation", "adopted_by"), pk=pk)
     edits = _edits_programmes(user, programme.cooperation)
-    if not (edits or _reads_cooperation(user, programme.cooperation_id)):
+    writes_entries = RegionalTask.objects.filter(cooperation=programme.cooperation).led_by_secretary(user)
+    if not (edits or _reads_cooperation(user, programme.cooperation_id) or writes_entries.exists()):
         raise Http404
     if edit and not edits:
         raise PermissionDenied
     return programme
+
+
+def _entry_tasks(user, programme: WorkProgramme) -> QuerySet[RegionalTask]:
+    """The main tasks whose entries the user writes: every task for those who edit the programme,
+    else the tasks led by the portfolio-holder meetings of which the user is the secretary."""
+    tasks = programme.cooperation.regional_tasks.all()
+    if _edits_programmes(user, programme.cooperation):
+        return tasks
+    return tasks.led_by_secretary(user)
+
+
+def _entry_for_user(user, pk: int) -> WorkProgrammeEntry:
+    entry = get_object_or_404(
+        WorkProgrammeEntry.objects.select_related("programme__cooperation", "programme__adopted_by", "task"), pk=pk
+    )
+    programme = _programme_for_user(user, entry.programme_id)
+    if not _entry_tasks(user, programme).filter(pk=entry.task_id).exists():
+        raise PermissionDenied
+    return entry
 
 
 def _readable_cooperations(user):
@@ -105,7 +137,12 @@ def _edits_programmes(user, cooperation: Cooperation) -> bool:
 
 def programme_list(request: HttpRequest) -> HttpResponse:
     editable = _editable_cooperations(request.user)
-    visible = Q(cooperation__in=_readable_cooperations(request.user)) | Q(cooperation__in=editable)
+    writes_entries = RegionalTask.objects.led_by_secretary(request.user).values("cooperation")
+    visible = (
+        Q(cooperation__in=_readable_cooperations(request.user))
+        | Q(cooperation__in=editable)
+        | Q(cooperation__in=writes_entries)
+    )
     programmes = (
         WorkProgramme.objects.filter(visible).select_related("cooperation").order_by("cooperation__name", "-year")
     )
@@ -129,9 +166,12 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tasks = list(programme.cooperation.regional_tasks.select_related("lead_body"))
     entries = programme.entries.select_related("task")
     progress = {p.task_id: p for p in programme.progress.all()}
+    writable = _entry_tasks(request.user, programme)
+    writes = set(writable.values_list("pk", flat=True))
     for task in tasks:
         task.entries = [e for e in entries if e.task_id == task.pk]
         task.report = progress.get(task.pk)
+        task.writes_entries = task.pk in writes
     can_edit = _edits_programmes(request.user, programme.cooperation)
     return render(
         request,
@@ -140,22 +180,49 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "tasks": tasks,
             "can_edit": can_edit,
-            "entry_form": EntryForm(programme=programme) if can_edit else None,
+            "entry_form": EntryForm(programme=programme, tasks=writable) if writes else None,
         },
     )
 
 
 @require_POST
 def programme_entry_add(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _programme_for_user(request.user, pk, edit=True)
+    programme = _programme_for_user(request.user, pk)
+    writable = _entry_tasks(request.user, programme)
+    if not writable.exists():
+        raise PermissionDenied
     if programme.status == WorkProgramme.Status.ADOPTED:
         return _conflict(request, _("An adopted work programme no longer changes."))
     form = EntryForm(request.POST, programme=programme)
     if form.is_valid():
+        if not writable.filter(pk=form.cleaned_data["task"].pk).exists():
+            raise PermissionDenied
         form.save()
         messages.success(request, _("The entry is added."))
         return redirect("programme_detail", pk=programme.pk)
+    form.fields["task"].queryset = writable
     return render(request, "governance/programme_form.html", {"form": form, "programme": programme}, status=400)
+
+
+def programme_entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_for_user(request.user, pk)
+    programme = entry.programme
+    writable = _entry_tasks(request.user, programme)
+    if request.method == "POST" and programme.status == WorkProgramme.Status.ADOPTED:
+        return _conflict(request, _("An adopted work programme no longer changes."))
+    form = EntryForm(request.POST or None, instance=entry, programme=programme)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            if not writable.filter(pk=form.cleaned_data["task"].pk).exists():
+                raise PermissionDenied
+            form.save()
+            messages.success(request, _("The entry is saved."))
+            return redirect("programme_detail", pk=programme.pk)
+        status = 400
+    form.fields["task"].queryset = writable
+    context = {"form": form, "programme": programme, "entry": entry}
+    return render(request, "governance/programme_form.html", context, status=status)
 
 
 def progress_edit(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:

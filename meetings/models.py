@@ -25,10 +25,15 @@ class StaleAgenda(Exception):
 
 
 class Purpose(models.TextChoices):
-    INFORMATION = "information", _("for information")
-    DISCUSSION = "discussion", _("for discussion")
+    """What the meeting is asked to do with an item, in the order of the agenda's usual wording."""
+
+    INFORMATION = "information", _("for information")  # ter informatie
+    DISCUSSION = "discussion", _("for discussion")  # ter bespreking
+    ADVICE = "advice", _("for advice")  # ter advisering
     REGIONAL_POSITION = "regional_position", _("for a regional position")
-    CONSENT = "consent", _("for the consent of each college")
+    DECISION = "decision", _("for decision")  # ter besluitvorming
+    ADOPTION = "adoption", _("for adoption")  # ter vaststelling
+    CONSENT = "consent", _("for the consent of each college")  # ter instemming
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -283,6 +288,22 @@ class Meeting(StatusWorkflow, models.Model):
                 item.position = number
                 item.save(update_fields=["position"])
 
+    def decision_list_entries(self) -> list[MinutesItem]:
+        """For the decision list (besluitenlijst): per agenda item in order, what its minutes record as
+        concluded and decided, with the action points. Nothing while the minutes are a draft, and never a
+        confidential item: like the agenda PDF, the list goes to everyone who may see the meeting."""
+        minutes = Minutes.objects.filter(meeting=self).exclude(status=Minutes.Status.DRAFT).first()
+        if minutes is None:
+            return []
+        return list(
+            minutes.items.filter(agenda_item__confidential=False, agenda_item__withdrawn=False)
+            .filter(~Q(conclusions="") | Q(action_points__isnull=False))
+            .distinct()
+            .select_related("agenda_item")
+            .prefetch_related("action_points__owner")
+            .order_by("agenda_item__position")
+        )
+
     def invited_councils(self) -> list[Office]:
         """For a joint council meeting: the council members and griffiers of the covered municipalities."""
         if self.body.kind != ConsultationBody.Kind.JOINT_COUNCIL:
@@ -299,13 +320,17 @@ class Meeting(StatusWorkflow, models.Model):
         )
 
     def invitations(self) -> dict[Person, list[AgendaItem]]:
-        """The aldermen invited for the items in their portfolio, on the meeting date, with those items."""
+        """The portfolio holders invited for the items in their portfolio, on the meeting date, with those
+        items: every alderman holding it for the administrative meeting; for the coordination meeting only
+        the chair of the portfolio-holder meeting of that policy area."""
         if not self.body.invites_portfolio_holders:
             return {}
         items = [i for i in self.items.all() if i.portfolio_id and not i.withdrawn]
         if not items:
             return {}
         on = timezone.localdate(self.starts_at)
+        if self.body.kind == ConsultationBody.Kind.COORDINATION:
+            return self._invite_lead_portfolio_holders(items, on)
         offices = (
             Office.objects.current(on)
             .filter(
@@ -325,6 +350,14 @@ class Meeting(StatusWorkflow, models.Model):
             person.invited_for = office.municipality
             invited.setdefault(person, []).extend(i for i in items if i.portfolio_id in held)
         return invited
+
+    def _invite_lead_portfolio_holders(self, items: list[AgendaItem], on: datetime.date) -> dict:
+        chaired: dict[Person, set[int]] = {}
+        for chair in self.body.lead_portfolio_holders({i.portfolio_id for i in items}, on):
+            person = chair.person
+            person.invited_for = chair.on_behalf_of
+            chaired.setdefault(person, set()).add(chair.body.policy_area_id)
+        return {person: [i for i in items if i.portfolio_id in areas] for person, areas in chaired.items()}
 
 
 class AgendaItem(models.Model):
@@ -774,6 +807,18 @@ class Attendance(models.Model):
         return self.person.full_name if self.person_id else self.guest_name
 
 
+# "Aldus vastgesteld in de vergadering van de Regionale agendacommissie / het Bestuurlijk
+# afstemmingsoverleg van ...": one line per Dutch article of the body's name.
+ADOPTION_LINES = {
+    ConsultationBody.Article.DE: pgettext_lazy(
+        "body named with the article de", "Thus adopted in the meeting of the %(body)s of %(date)s"
+    ),
+    ConsultationBody.Article.HET: pgettext_lazy(
+        "body named with the article het", "Thus adopted in the meeting of the %(body)s of %(date)s"
+    ),
+}
+
+
 class Minutes(StatusWorkflow, models.Model):
     """The minutes (verslag) of a meeting: written per agenda item, sent for comment, adopted at the next meeting."""
 
@@ -854,7 +899,7 @@ class Minutes(StatusWorkflow, models.Model):
         secretary = next((m.person.full_name for m in members if m.role == "secretary"), "")
         chair = next((m.person.full_name for m in members if m.role == "chair"), "")
         with translation.override(settings.LANGUAGE_CODE):
-            line = str(_("Thus adopted in the meeting of the %(body)s of %(date)s")) % {
+            line = str(ADOPTION_LINES[in_meeting.body.name_article]) % {
                 "body": in_meeting.body.name,
                 "date": date_format(on),
             }

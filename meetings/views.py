@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from governance.models import ConsultationBody, Participation
+from governance.models import ConsultationBody, Membership, Participation
 from meetings import access
 from meetings.forms import (
     AgendaChangeForm,
@@ -539,20 +539,32 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 
 def my_invitations(request: HttpRequest) -> HttpResponse:
-    """For an alderman: published meetings with items in their portfolios."""
+    """For an alderman: published meetings with items in their portfolios; for the chair of a
+    portfolio-holder meeting also the coordination meetings with items in its policy area."""
     person = getattr(request.user, "person", None)
     items = AgendaItem.objects.none()
     if person is not None:
         today = timezone.localdate()
         offices = Office.objects.current(today).filter(person=person, role=Office.Role.ALDERMAN)
         cooperations = Participation.objects.active_on(today).filter(municipality__in=offices.values("municipality"))
+        as_portfolio_holder = Q(
+            meeting__body__kind__in=ConsultationBody.INVITING_KINDS - {ConsultationBody.Kind.COORDINATION},
+            meeting__body__cooperation__in=cooperations.values("cooperation"),
+            portfolio__in=offices.values("portfolios"),
+        )
+        chairs = Membership.objects.current(today).filter(
+            person=person,
+            role=Membership.Role.CHAIR,
+            body__kind=ConsultationBody.Kind.PORTFOLIO_HOLDERS,
+            body__cooperation=OuterRef("meeting__body__cooperation"),
+            body__policy_area=OuterRef("portfolio"),
+        )
+        as_lead = Q(meeting__body__kind=ConsultationBody.Kind.COORDINATION) & Exists(chairs)
         items = (
             AgendaItem.objects.filter(
+                as_portfolio_holder | as_lead,
                 meeting__status=Meeting.Status.PUBLISHED,
                 meeting__starts_at__gte=timezone.now(),
-                meeting__body__cooperation__in=cooperations.values("cooperation"),
-                meeting__body__kind__in=ConsultationBody.INVITING_KINDS,
-                portfolio__in=offices.values("portfolios"),
                 withdrawn=False,
                 confidential=False,
             )

@@ -151,3 +151,34 @@ def test_aldermen_of_the_policy_area_in_the_covered_municipalities():
 def test_the_lead_body_of_a_main_task_belongs_to_the_same_cooperation():
     task = RegionalTaskFactory.build(cooperation=CooperationFactory(), lead_body=ConsultationBodyFactory())
     assert errors_of(task)["lead_body"] == ["Het trekkende overleg moet bij dezelfde samenwerking horen."]
+
+
+@pytest.mark.parametrize(
+    ("name", "article"),
+    [
+        ("Bestuurlijk afstemmingsoverleg", "het"),
+        ("Overleg gemeentesecretarissen", "het"),
+        ("Portefeuillehoudersoverleg Wonen Zuid-Kennemerland", "het"),
+        ("Regionale agendacommissie", "de"),
+        ("Regionale raadsbijeenkomst", "de"),
+    ],
+)
+def test_a_body_left_without_article_takes_the_one_of_its_name(name, article):
+    body = ConsultationBodyFactory(name=name)
+    body.refresh_from_db()
+    assert body.article == article
+
+
+def test_a_chosen_article_is_kept():
+    body = ConsultationBodyFactory(name="PHO Wonen", article=ConsultationBody.Article.HET)
+    body.refresh_from_db()
+    assert body.article == "het"
+
+
+def test_the_coordinator_sets_the_article_in_the_admin(coordinator, client_for):
+    from django.urls import reverse
+
+    body = ConsultationBodyFactory(name="Regionale agendacommissie")
+    url = reverse("admin:governance_consultationbody_change", args=[body.pk])
+    page = client_for(coordinator).get(url).content.decode()
+    assert 'name="article"' in page and "Lidwoord" in page

@@ -97,3 +97,13 @@ def test_there_is_a_demo_log_in_for_every_role():
         Office.Role.SAFETY_REGION_DIRECTOR,
     }
     assert len(region.logins) == len(demo.LOGINS)
+
+
+def test_every_demo_body_names_its_article():
+    demo.load("wachtwoord")
+    articles = dict(ConsultationBody.objects.values_list("name", "article"))
+    assert articles["Regionale agendacommissie Zuid-Kennemerland"] == "de"
+    assert articles["Regionale raadsbijeenkomst Zuid-Kennemerland en IJmond"] == "de"
+    assert articles["Bestuurlijk afstemmingsoverleg Kennemerland"] == "het"
+    assert articles["Portefeuillehoudersoverleg Wonen Zuid-Kennemerland"] == "het"
+    assert set(articles.values()) == {"de", "het"}

@@ -97,3 +97,154 @@ def test_notice_before_joining_is_refused_by_the_form_and_the_database():
     assert caught.value.message_dict["notice_given_on"] == ["Opzegging kan niet vóór de datum van toetreding."]
     with pytest.raises(IntegrityError), transaction.atomic():
         participation.save()
+
+
+class Leaving:
+    """Haarlem gives notice on 15 March 2026 in a covenant (it leaves on 1 January 2027), with seats that run
+    past its last day, seats that do not, and seats that are not Haarlem's in this covenant."""
+
+    def __init__(self):
+        from governance.models import ConsultationBody, Membership
+        from tests.factories import ConsultationBodyFactory, MembershipFactory, PersonFactory
+
+        self.cooperation = CooperationFactory(name="Zuid-Kennemerland")
+        self.haarlem = MunicipalityFactory(name="Haarlem")
+        heemstede = MunicipalityFactory(name="Heemstede")
+        self.participation = ParticipationFactory(
+            cooperation=self.cooperation, municipality=self.haarlem, joined_on=D(2021, 1, 1)
+        )
+        ParticipationFactory(cooperation=self.cooperation, municipality=heemstede, joined_on=D(2021, 1, 1))
+        pho = ConsultationBodyFactory(
+            name="PHO Wonen", kind=ConsultationBody.Kind.PORTFOLIO_HOLDERS, cooperation=self.cooperation
+        )
+        committee = ConsultationBodyFactory(
+            name="Regionale agendacommissie",
+            kind=ConsultationBody.Kind.REGIONAL_AGENDA_COMMITTEE,
+            cooperation=self.cooperation,
+        )
+        elsewhere = ConsultationBodyFactory(name="Bestuurlijk afstemmingsoverleg Kennemerland")
+        ParticipationFactory(cooperation=elsewhere.cooperation, municipality=self.haarlem)
+
+        def seat(body, surname, role=Membership.Role.MEMBER, municipality=self.haarlem, **dates):
+            person = PersonFactory(given_name="Lid", surname=surname)
+            return MembershipFactory(body=body, person=person, role=role, on_behalf_of=municipality, **dates)
+
+        self.ending = [
+            seat(pho, "Open", Membership.Role.CHAIR),
+            seat(committee, "Tot zomer 2027", ends_on=D(2027, 6, 30)),
+            seat(committee, "Tot de eerste dag", ends_on=D(2027, 1, 1)),
+        ]
+        self.staying = [
+            seat(pho, "Tot de laatste dag", ends_on=D(2026, 12, 31)),
+            seat(pho, "Eerder gestopt", ends_on=D(2024, 6, 30)),
+            seat(pho, "Heemstede", municipality=heemstede),
+            seat(pho, "Secretaris", Membership.Role.SECRETARY, municipality=None),
+            seat(elsewhere, "Elders"),
+        ]
+        self.staying_ends = {m.pk: m.ends_on for m in self.staying}
+
+    def assert_only_the_ending_seats_ended(self, by) -> None:
+        for membership in self.ending:
+            membership.refresh_from_db()
+            assert membership.ends_on == D(2026, 12, 31), membership.person
+            last = membership.history.first()
+            assert last.ends_on == D(2026, 12, 31) and last.history_user == by
+            assert last.history_change_reason == "notice to leave given on 15-03-2026"
+        for membership in self.staying:
+            membership.refresh_from_db()
+            assert membership.ends_on == self.staying_ends[membership.pk], membership.person
+
+
+@pytest.fixture
+def leaving(db) -> Leaving:
+    return Leaving()
+
+
+def test_a_notice_ends_the_seats_that_run_past_the_last_day(leaving, coordinator):
+    participation = leaving.participation
+    assert list(participation.memberships_ending()) == []  # no notice yet
+    participation.notice_given_on = D(2026, 3, 15)
+    participation.save()
+    assert participation.leaves_on == D(2027, 1, 1) and participation.last_day == D(2026, 12, 31)
+    assert set(participation.memberships_ending()) == set(leaving.ending)
+    ended = participation.end_memberships(by=coordinator)
+    assert set(ended) == set(leaving.ending)
+    leaving.assert_only_the_ending_seats_ended(coordinator)
+    assert list(participation.memberships_ending()) == []
+
+
+def participation_form(participation, **extra) -> dict:
+    return {
+        "cooperation": participation.cooperation.pk,
+        "municipality": participation.municipality.pk,
+        "joined_on": "01-01-2021",
+        "notice_given_on": "15-03-2026",
+        **extra,
+    }
+
+
+def test_the_admin_shows_the_seats_that_end_and_saves_only_when_confirmed(leaving, coordinator, client_for):
+    from django.urls import reverse
+
+    client = client_for(coordinator)
+    participation = leaving.participation
+    url = reverse("admin:governance_participation_change", args=[participation.pk])
+    assert "Beëindigen van deze lidmaatschappen bevestigen" in client.get(url).content.decode()
+
+    response = client.post(url, participation_form(participation))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Deze opzegging beëindigt de lidmaatschappen hieronder op 31 december 2026" in page
+    for membership in leaving.ending:
+        line = f"{membership.person} ({membership.get_role_display()}), {membership.body}: eindigt op 31 december 2026"
+        assert line in page
+    for membership in leaving.staying:
+        assert str(membership.person) not in page
+    participation.refresh_from_db()
+    assert participation.notice_given_on is None
+    for membership in leaving.ending:
+        membership.refresh_from_db()
+        assert membership.ends_on != D(2026, 12, 31)
+
+    response = client.post(url, participation_form(participation, confirm_ending_memberships="on"), follow=True)
+    assert response.redirect_chain and response.status_code == 200
+    assert "Beëindigd op 31 december 2026" in response.content.decode()
+    participation.refresh_from_db()
+    assert participation.notice_given_on == D(2026, 3, 15) and participation.leaves_on == D(2027, 1, 1)
+    leaving.assert_only_the_ending_seats_ended(coordinator)
+
+
+def test_a_notice_in_the_cooperation_form_asks_the_same_confirmation(leaving, coordinator, client_for):
+    from django.urls import reverse
+
+    cooperation, participation = leaving.cooperation, leaving.participation
+    others = list(cooperation.participations.exclude(pk=participation.pk))
+    data = {
+        "name": cooperation.name,
+        "abbreviation": "",
+        "kind": cooperation.kind,
+        "withdrawal_rule": cooperation.withdrawal_rule,
+        "decision_rule": cooperation.decision_rule,
+        "participations-TOTAL_FORMS": str(1 + len(others)),
+        "participations-INITIAL_FORMS": str(1 + len(others)),
+        "participations-MIN_NUM_FORMS": "0",
+        "participations-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate([participation, *others]):
+        data |= {
+            f"participations-{index}-id": row.pk,
+            f"participations-{index}-cooperation": cooperation.pk,
+            f"participations-{index}-municipality": row.municipality.pk,
+            f"participations-{index}-joined_on": "01-01-2021",
+        }
+    data["participations-0-notice_given_on"] = "15-03-2026"
+    url = reverse("admin:governance_cooperation_change", args=[cooperation.pk])
+    client = client_for(coordinator)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "eindigt op 31 december 2026" in response.content.decode()
+    participation.refresh_from_db()
+    assert participation.notice_given_on is None
+    response = client.post(url, data | {"participations-0-confirm_ending_memberships": "on"})
+    assert response.status_code == 302
+    leaving.assert_only_the_ending_seats_ended(coordinator)

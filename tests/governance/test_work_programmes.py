@@ -17,6 +17,7 @@ from tests.factories import (
     OfficeFactory,
     ParticipationFactory,
     PersonFactory,
+    PortfolioFactory,
     RegionalTaskFactory,
 )
 
@@ -96,3 +97,116 @@ def test_the_progress_report_pdf_for_the_councils(programme, coordinator, client
     work = client.get(reverse("programme_pdf", args=[programme.pk, "werkprogramma"]))
     assert work.status_code == 200
     assert client.get(reverse("programme_pdf", args=[programme.pk, "anders"])).status_code == 404
+
+
+class TwoMainTasks:
+    """A draft programme with a main task led by each of two portfolio-holder meetings, each with one entry,
+    and a log-in for every role around it."""
+
+    def __init__(self, coordinator, outsider):
+        self.cooperation = CooperationFactory(name="Zuid-Kennemerland")
+        heemstede = MunicipalityFactory(name="Heemstede")
+        ParticipationFactory(cooperation=self.cooperation, municipality=heemstede, joined_on=D(2021, 1, 1))
+        coordination = ConsultationBodyFactory(kind=ConsultationBody.Kind.COORDINATION, cooperation=self.cooperation)
+        self.programme = WorkProgramme.objects.create(cooperation=self.cooperation, year=2027)
+        self.tasks, self.entries, phos = {}, {}, {}
+        for key, area in (("A", "Wonen"), ("B", "Klimaat")):
+            phos[key] = ConsultationBodyFactory(
+                name=f"PHO {area}",
+                kind=ConsultationBody.Kind.PORTFOLIO_HOLDERS,
+                cooperation=self.cooperation,
+                policy_area=PortfolioFactory(name=area),
+            )
+            self.tasks[key] = RegionalTaskFactory(
+                cooperation=self.cooperation, name=f"Opgave {area}", lead_body=phos[key]
+            )
+            self.entries[key] = WorkProgrammeEntry.objects.create(
+                programme=self.programme, task=self.tasks[key], what=f"Plan {area}", when="2027"
+            )
+
+        def seat(body, role, **dates):
+            person = PersonFactory(with_login=True)
+            MembershipFactory(body=body, person=person, role=role, **dates)
+            return person.user
+
+        def office(role):
+            person = PersonFactory(with_login=True)
+            OfficeFactory(person=person, role=role, municipality=heemstede)
+            return person.user
+
+        chair_a = seat(phos["A"], Membership.Role.CHAIR)
+        OfficeFactory(person=chair_a.person, role=Office.Role.ALDERMAN, municipality=heemstede)
+        self.users = {
+            "coordinator": coordinator,
+            "coordination secretary": seat(coordination, Membership.Role.SECRETARY),
+            "secretary of PHO A": seat(phos["A"], Membership.Role.SECRETARY),
+            "secretary of PHO B": seat(phos["B"], Membership.Role.SECRETARY),
+            "chair of PHO A": chair_a,
+            "former secretary of PHO A": seat(phos["A"], Membership.Role.SECRETARY, ends_on=D(2022, 12, 31)),
+            "council member": office(Office.Role.COUNCIL_MEMBER),
+            "outsider": outsider,
+        }
+
+
+# Who adds and edits the entry of main task A and of main task B: 302 saved, 403 refused, 404 not visible.
+ENTRY_MATRIX = [
+    ("coordinator", 302, 302),
+    ("coordination secretary", 302, 302),
+    ("secretary of PHO A", 302, 403),
+    ("secretary of PHO B", 403, 302),
+    ("chair of PHO A", 403, 403),
+    ("former secretary of PHO A", 404, 404),
+    ("council member", 403, 403),
+    ("outsider", 404, 404),
+]
+
+
+@pytest.mark.parametrize(("role", "task_a", "task_b"), ENTRY_MATRIX)
+def test_who_adds_and_edits_the_entries_of_which_main_task(coordinator, outsider, client_for, role, task_a, task_b):
+    region = TwoMainTasks(coordinator, outsider)
+    client = client_for(region.users[role])
+    for key, expected in (("A", task_a), ("B", task_b)):
+        task, entry = region.tasks[key], region.entries[key]
+        added = {"task": task.pk, "what": f"Nieuw plan {key}", "when": "derde kwartaal 2027"}
+        response = client.post(reverse("programme_entry_add", args=[region.programme.pk]), added)
+        assert response.status_code == expected, (role, key, "add")
+        assert WorkProgrammeEntry.objects.filter(what=f"Nieuw plan {key}").exists() == (expected == 302)
+        edit = reverse("programme_entry_edit", args=[entry.pk])
+        assert client.get(edit).status_code == (200 if expected == 302 else expected), (role, key, "edit page")
+        changed = {"task": task.pk, "what": f"Bijgesteld plan {key}", "when": "2028"}
+        assert client.post(edit, changed).status_code == expected, (role, key, "edit")
+        entry.refresh_from_db()
+        assert (entry.what == f"Bijgesteld plan {key}") == (expected == 302)
+
+
+def test_the_secretary_of_a_portfolio_holder_meeting_sees_only_their_tasks_to_write(coordinator, outsider, client_for):
+    region = TwoMainTasks(coordinator, outsider)
+    client = client_for(region.users["secretary of PHO A"])
+    listed = client.get(reverse("programme_list")).content.decode()
+    assert reverse("programme_detail", args=[region.programme.pk]) in listed
+    page = client.get(reverse("programme_detail", args=[region.programme.pk])).content.decode()
+    assert reverse("programme_entry_edit", args=[region.entries["A"].pk]) in page
+    assert reverse("programme_entry_edit", args=[region.entries["B"].pk]) not in page
+    assert "Onderdeel toevoegen" in page
+    assert f'value="{region.tasks["A"].pk}"' in page and f'value="{region.tasks["B"].pk}"' not in page
+    assert "Aan de raden voorleggen voor inbreng" not in page  # the steps stay with the coordination meeting
+    # Nor can the entry move to a task the secretary does not write.
+    moved = {"task": region.tasks["B"].pk, "what": "Plan Wonen", "when": "2027"}
+    assert client.post(reverse("programme_entry_edit", args=[region.entries["A"].pk]), moved).status_code == 403
+    assert region.entries["A"].task.pk == region.tasks["A"].pk
+    region.entries["A"].refresh_from_db()
+    assert region.entries["A"].task == region.tasks["A"]
+
+
+def test_an_adopted_programme_keeps_its_entries(coordinator, outsider, client_for):
+    region = TwoMainTasks(coordinator, outsider)
+    region.programme.status = WorkProgramme.Status.ADOPTED
+    region.programme.save()
+    client = client_for(region.users["secretary of PHO A"])
+    added = {"task": region.tasks["A"].pk, "what": "Te laat", "when": "2027"}
+    assert client.post(reverse("programme_entry_add", args=[region.programme.pk]), added).status_code == 409
+    edit = reverse("programme_entry_edit", args=[region.entries["A"].pk])
+    assert client.post(edit, added).status_code == 409
+    assert not WorkProgrammeEntry.objects.filter(what="Te laat").exists()
+    page = client.get(reverse("programme_detail", args=[region.programme.pk])).content.decode()
+    assert edit not in page

@@ -2,9 +2,12 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
+from governance.models import Membership
 from meetings.models import Addendum, AgendaItem, Meeting, Purpose, StaleAgenda, TransitionNotAllowed
+from tests.factories import ConsultationBodyFactory, MembershipFactory, PersonFactory
 from tests.meetings.conftest import add_items
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +154,107 @@ def test_invitations_follow_portfolios_municipalities_and_dates(region, secretar
     civil.save()
     add_items(civil, secretary, 1, portfolio=housing)
     assert civil.invitations() == {}
+
+
+class LeadPortfolioHolders:
+    """Housing in Zuid-Kennemerland: a portfolio-holder meeting whose chair changed, its members, and an
+    alderman of the portfolio who sits in no portfolio-holder meeting."""
+
+    def __init__(self, region, secretary):
+        from governance.models import ConsultationBody
+        from municipalities.models import Office
+        from tests.factories import OfficeFactory, PortfolioFactory
+
+        self.housing, self.economy = PortfolioFactory(name="Wonen"), PortfolioFactory(name="Economie")
+        self.coordination = ConsultationBodyFactory(
+            name="Coördinatieoverleg", kind=ConsultationBody.Kind.COORDINATION, cooperation=region.cooperation
+        )
+        self.pho = ConsultationBodyFactory(
+            name="PHO Wonen",
+            kind=ConsultationBody.Kind.PORTFOLIO_HOLDERS,
+            cooperation=region.cooperation,
+            policy_area=self.housing,
+        )
+        starts = timezone.now() + datetime.timedelta(days=7)
+        on = timezone.localdate(starts)
+
+        def alderman(municipality, given_name):
+            person = PersonFactory(with_login=True, given_name=given_name)
+            OfficeFactory(
+                person=person, role=Office.Role.ALDERMAN, municipality=municipality, portfolios=[self.housing]
+            )
+            return person
+
+        self.chair = alderman(region.heemstede, "Trekker")
+        self.former_chair = alderman(region.haarlem, "Vorige")
+        self.member = alderman(region.haarlem, "Lid")
+        self.outside_pho = alderman(region.heemstede, "Zonder")
+        chair, member = Membership.Role.CHAIR, Membership.Role.MEMBER
+        switch = on - datetime.timedelta(days=30)
+        MembershipFactory(
+            body=self.pho, person=self.former_chair, role=chair, on_behalf_of=region.haarlem, ends_on=switch
+        )
+        MembershipFactory(
+            body=self.pho,
+            person=self.chair,
+            role=chair,
+            on_behalf_of=region.heemstede,
+            starts_on=switch + datetime.timedelta(days=1),
+        )
+        MembershipFactory(body=self.pho, person=self.former_chair, role=member, on_behalf_of=region.haarlem)
+        MembershipFactory(body=self.pho, person=self.member, role=member, on_behalf_of=region.haarlem)
+        # The chair of housing elsewhere does not lead it here.
+        other_pho = ConsultationBodyFactory(kind=ConsultationBody.Kind.PORTFOLIO_HOLDERS, policy_area=self.housing)
+        MembershipFactory(body=other_pho, role=chair)
+        self.meetings = {}
+        for body in (self.coordination, region.administrative):
+            meeting = Meeting.for_body(body, starts)
+            meeting.save()
+            meeting.add_item(
+                version=None,
+                by=secretary,
+                title=f"Woonagenda {body.name}",
+                purpose="discussion",
+                portfolio=self.housing,
+            )
+            meeting.add_item(
+                version=None, by=secretary, title="Werklocaties", purpose="discussion", portfolio=self.economy
+            )
+            meeting.publish(by=secretary)
+            self.meetings[body.kind] = meeting
+
+
+def test_the_coordination_meeting_invites_the_chair_of_the_portfolio_holder_meeting(region, secretary, client_for):
+    from governance.models import ConsultationBody
+
+    leads = LeadPortfolioHolders(region, secretary)
+    meeting = leads.meetings[ConsultationBody.Kind.COORDINATION]
+    housing_item = meeting.items.get(portfolio=leads.housing)
+    invitations = meeting.invitations()
+    assert invitations == {leads.chair: [housing_item]}
+    assert next(iter(invitations)).invited_for == region.heemstede
+    coordination_secretary = region.seat(leads.coordination, Membership.Role.SECRETARY)
+    page = client_for(coordination_secretary).get(reverse("invitation_list", args=[meeting.pk])).content.decode()
+    assert leads.chair.full_name in page and "trekkende portefeuillehouders" in page
+    for other in (leads.former_chair, leads.member, leads.outside_pho):
+        assert other.full_name not in page
+    mine = client_for(leads.chair.user).get(reverse("my_invitations")).content.decode()
+    assert "Woonagenda Coördinatieoverleg" in mine and "Woonagenda Bestuurlijk afstemmingsoverleg" in mine
+    assert "Werklocaties" not in mine
+
+
+def test_the_administrative_meeting_keeps_inviting_every_alderman_of_the_portfolio(region, secretary, client_for):
+    from governance.models import ConsultationBody
+
+    leads = LeadPortfolioHolders(region, secretary)
+    meeting = leads.meetings[ConsultationBody.Kind.ADMINISTRATIVE_COORDINATION]
+    housing_item = meeting.items.get(portfolio=leads.housing)
+    invited = {leads.chair, leads.former_chair, leads.member, leads.outside_pho}
+    assert meeting.invitations() == {person: [housing_item] for person in invited}
+    for person in invited - {leads.chair}:
+        mine = client_for(person.user).get(reverse("my_invitations")).content.decode()
+        assert "Woonagenda Bestuurlijk afstemmingsoverleg" in mine
+        assert "Woonagenda Coördinatieoverleg" not in mine
 
 
 def test_a_joint_council_meeting_invites_the_councils_of_the_participants(region, secretary):

@@ -2,6 +2,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from governance.models import Membership
+from governance.models import ConsultationBody, Membership
 from meetings.minutes_views import _ensure_minutes, _fill_attendance
 from meetings.models import (
     ActionPoint,
@@ -298,3 +299,45 @@ def test_closing_an_action_point_never_redirects_to_another_site(held, owner, cl
         reverse("action_point_close", args=[point.pk, "done"]), {"next": "https://elders.example/x"}
     )
     assert response.status_code == 302 and response["Location"] == reverse("my_action_points")
+
+
+@pytest.mark.parametrize(
+    ("body_name", "line"),
+    [
+        (
+            "Regionale agendacommissie",
+            "Aldus vastgesteld in de vergadering van de Regionale agendacommissie van 3 december 2026",
+        ),
+        (
+            "Bestuurlijk afstemmingsoverleg",
+            "Aldus vastgesteld in de vergadering van het Bestuurlijk afstemmingsoverleg van 3 december 2026",
+        ),
+    ],
+)
+def test_the_adoption_line_names_the_body_with_its_article_on_the_page_and_in_the_pdf(
+    region, owner, client_for, body_name, line
+):
+    from tests.factories import ConsultationBodyFactory
+
+    body = ConsultationBody.objects.filter(name=body_name).first() or ConsultationBodyFactory(
+        name=body_name, kind=ConsultationBody.Kind.REGIONAL_AGENDA_COMMITTEE, cooperation=region.cooperation
+    )
+    secretary = region.seat(body, Membership.Role.SECRETARY)
+    with time_machine.travel(timezone.make_aware(datetime.datetime(2026, 12, 3, 20, 0)), tick=False):
+        held = Meeting.for_body(body, timezone.make_aware(datetime.datetime(2026, 11, 19, 19, 30)))
+        held.save()
+        add_items(held, secretary, 1)
+        held.publish(by=secretary)
+        held.mark_held(by=secretary)
+        adopting = Meeting.for_body(body, timezone.make_aware(datetime.datetime(2026, 12, 3, 19, 30)))
+        adopting.save()
+        minutes = write_minutes(held, owner)
+        minutes.send(by=secretary)
+        adopting.publish(by=secretary)
+        minutes.adopt(by=secretary, in_meeting=adopting)
+        page = client_for(secretary).get(reverse("minutes_detail", args=[minutes.pk])).content.decode()
+        pdf = MinutesPdf.objects.get(pk=render_minutes_pdf(minutes.pk))
+    assert f"{line}." in page
+    with pdf.file.open("rb") as handle:
+        text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(handle.read())).pages)
+    assert f"{line}." in text

@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
@@ -219,8 +220,12 @@ class RegionalProposal(StatusWorkflow, models.Model):
         return rules.OPINION_PERIODS[self.opinion_document][1] if self.opinion_document else ""
 
     def sections(self) -> list[tuple[str, str]]:
-        """The sections of the collegebesluit in order, with their headings."""
-        return [(self._meta.get_field(name).verbose_name, getattr(self, name)) for name in self.SECTIONS]
+        """The sections of the collegebesluit in order, with their headings ("1. Inleiding")."""
+        sections = []
+        for name in self.SECTIONS:
+            number, _space, heading = str(self._meta.get_field(name).verbose_name).partition(" ")
+            sections.append((f"{number} {capfirst(heading)}", getattr(self, name)))
+        return sections
 
     def content(self) -> dict:
         """The text as it goes to every college: what the checksum covers."""
@@ -649,8 +654,9 @@ class CollegeDecision(models.Model):
         return points_diff(self.version.content["decision_points"], self.decided_points)
 
     def intended_diff(self) -> list[tuple[str, str]]:
-        """The definitive decision points against the intended ones (empty when they are the same)."""
-        if not self.intended_on or self.outcome == self.Outcome.PENDING:
+        """The definitive decision points against intended ones that deviated from the frozen version (where the
+        intended decision followed the frozen version, diff() already shows the difference)."""
+        if not self.intended_points.strip() or self.outcome == self.Outcome.PENDING:
             return []
         if self.intended_decision_points == self.decided_points:
             return []
@@ -1196,6 +1202,8 @@ class CouncilTrack(models.Model):
             return str(_("done")), ""
         if self.involvement == self.Involvement.OPINION and not council_done:
             end = self.proposal.opinion_period_end
+            if end and end < timezone.localdate():
+                return str(_("none: the opinion period ended on %(date)s") % {"date": date_format(end)}), ""
             if end:
                 return str(_("the council's zienswijze, by %(date)s") % {"date": date_format(end)}), griffier
             return str(_("the council's zienswijze")), griffier

@@ -287,12 +287,12 @@ def test_participation_dates_are_computed_not_typed(coordinator, client_for):
     assert participation.history.first().history_user == coordinator
 
 
-def test_portfolios_only_for_aldermen_in_the_office_form(coordinator, client_for):
+def test_portfolios_only_for_aldermen_and_mayors_in_the_office_form(coordinator, client_for):
     person, municipality = factories.PersonFactory(), factories.MunicipalityFactory()
     housing = factories.PortfolioFactory(name="Wonen")
     data = {
         "person": person.pk,
-        "role": "mayor",
+        "role": "griffier",
         "municipality": municipality.pk,
         "portfolios": [housing.pk],
         "starts_on": "01-05-2024",
@@ -300,8 +300,8 @@ def test_portfolios_only_for_aldermen_in_the_office_form(coordinator, client_for
     client = client_for(coordinator)
     response = client.post(reverse("admin:municipalities_office_add"), data)
     assert response.status_code == 200
-    assert "Alleen een wethouder heeft portefeuilles" in response.content.decode()
+    assert "Alleen een wethouder of burgemeester heeft portefeuilles" in response.content.decode()
     assert not Office.objects.filter(person=person).exists()
-    response = client.post(reverse("admin:municipalities_office_add"), data | {"role": "alderman"})
+    response = client.post(reverse("admin:municipalities_office_add"), data | {"role": "mayor"})
     assert response.status_code == 302
     assert list(Office.objects.get(person=person).portfolios.all()) == [housing]

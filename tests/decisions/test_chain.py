@@ -166,8 +166,28 @@ def test_wishes_and_objections_wait_for_the_council_then_the_definitive_decision
         "De raad te informeren",
     )
     decision = haarlem.decision
-    assert ("+", "In te stemmen met de regionale woonagenda, met aandacht voor de wijken") in decision.intended_diff()
+    # The intended decision followed the frozen text, so one diff against it shows what changed.
+    assert ("+", "In te stemmen met de regionale woonagenda, met aandacht voor de wijken") in decision.diff()
+    assert decision.intended_diff() == []
     assert haarlem.track.next_step() == ("ondertekening", "de burgemeester en de secretaris")
+
+
+def test_a_definitive_decision_that_differs_from_a_deviating_intended_one_shows_that_difference(covenant, sent):
+    haarlem = Haarlem(covenant, sent, "wishes")
+    decision = haarlem.decision
+    decision.record_intended(
+        by=covenant.secretaries["Haarlem"],
+        lock_version=decision.lock_version,
+        intended_on=INTENDED_ON,
+        intended_reference="2026/V1",
+        intended_points="In te stemmen met de regionale woonagenda, zonder sociale huur\nDe raad te informeren",
+    )
+    haarlem.send_to_council()
+    haarlem.council_outcome()
+    haarlem.definitive()  # after the council's wishes: the points as sent after all
+    diff = haarlem.decision.intended_diff()
+    assert ("-", "In te stemmen met de regionale woonagenda, zonder sociale huur") in diff
+    assert ("+", "In te stemmen met de regionale woonagenda") in diff
 
 
 def test_a_council_that_refuses_consent_ends_in_not_agreed_with_its_decision_as_ground(covenant, sent):

@@ -122,7 +122,8 @@ def test_aldermen_holding_a_portfolio_in_given_municipalities_on_a_date():
     new_in_heemstede = alderman(heemstede, [housing], D(2022, 5, 1))
     alderman(heemstede, [economy])  # other portfolio
     alderman(velsen, [housing])  # municipality not asked for
-    OfficeFactory(role=Office.Role.MAYOR, municipality=haarlem, portfolios=[housing])  # not an alderman
+    OfficeFactory(role=Office.Role.GRIFFIER, municipality=haarlem, portfolios=[housing])  # not a portfolio holder
+    mayor = OfficeFactory(role=Office.Role.MAYOR, municipality=heemstede, portfolios=[housing], starts_on=D(2023, 1, 1))
 
     def holding(on):
         return set(Office.objects.aldermen_holding(housing, [haarlem, heemstede], on))
@@ -131,6 +132,16 @@ def test_aldermen_holding_a_portfolio_in_given_municipalities_on_a_date():
     assert holding(D(2020, 1, 1)) == {former_in_heemstede}
     assert holding(D(2022, 4, 30)) == {former_in_heemstede}
     assert holding(D(2022, 5, 1)) == {in_haarlem, new_in_heemstede}
+    assert holding(D(2023, 1, 1)) == {in_haarlem, new_in_heemstede, mayor}  # mayors may hold portfolios too
+
+
+def test_the_mayor_holds_public_order_and_safety_by_law():
+    """Gemeentewet art. 172: whatever portfolios the office lists, the mayor holds public order."""
+    safety = PortfolioFactory(name="Openbare orde en veiligheid", held_by_mayor=True)
+    haarlem = MunicipalityFactory()
+    mayor = OfficeFactory(role=Office.Role.MAYOR, municipality=haarlem, starts_on=D(2021, 9, 1))
+    OfficeFactory(role=Office.Role.ALDERMAN, municipality=haarlem, starts_on=D(2022, 5, 1))
+    assert set(Office.objects.aldermen_holding(safety, [haarlem], D(2026, 1, 1))) == {mayor}
 
 
 def test_people_sort_by_surname_without_the_prefix():

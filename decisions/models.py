@@ -304,12 +304,15 @@ class RegionalProposal(StatusWorkflow, models.Model):
         return version
 
     def leaving_dates(self) -> dict[int, datetime.date]:
-        """The municipalities that have given notice to leave the cooperation, with the first day outside."""
-        return dict(
-            Participation.objects.filter(cooperation=self.cooperation, leaves_on__isnull=False).values_list(
-                "municipality", "leaves_on"
+        """The municipalities that have given notice to leave the cooperation, with the first day outside
+        (asked once per proposal object: every track of a page shares it)."""
+        if not hasattr(self, "_leaving_dates"):
+            self._leaving_dates = dict(
+                Participation.objects.filter(cooperation=self.cooperation_id, leaves_on__isnull=False).values_list(
+                    "municipality", "leaves_on"
+                )
             )
-        )
+        return self._leaving_dates
 
     def _track_for_leaver(self, leaves_on: datetime.date | None) -> dict:
         """A leaver's council is not involved in a window that lies after its leaving date."""

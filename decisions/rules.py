@@ -1,6 +1,6 @@
 """The rules of Dutch law that decide the order of college and council steps, written as data.
 
-Sources (texts checked against the published law; see docs/adr/0007-decision-chain.md):
+Sources (see docs/adr/0005-the-decision-chain.md):
 
 - Gemeentewet art. 169 lid 4: where the council may give its *wensen en bedenkingen*, the college
   "neemt geen besluit dan nadat de raad in de gelegenheid is gesteld zijn wensen en bedenkingen ter

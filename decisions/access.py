@@ -14,22 +14,53 @@ municipality, granted to groups derived from offices (municipalities/access.py);
 whether a substitute may sign one decision depends on the substitute's period on
 its decision date (CollegeDecision.capacities_of)."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
 
 from decisions.models import CollegeDecision, RegionalProposal
-from governance.models import Cooperation
+from governance.models import ConsultationBody, Cooperation
 from meetings.access import can_prepare, is_coordinator
 from municipalities.models import Municipality
 
 
 def readable_proposals(user):
+    """Proposals of the cooperations in which the user holds an office; a draft only for the secretariat and
+    members of the body that prepares it (the grant that also opens its confidential items)."""
     if is_coordinator(user):
         return RegionalProposal.objects.all()
-    return RegionalProposal.objects.filter(cooperation__in=Cooperation.objects.where_office_held_by(user))
+    drafting = get_objects_for_user(
+        user, "governance.view_confidential_items", klass=ConsultationBody, accept_global_perms=False
+    )
+    return RegionalProposal.objects.filter(cooperation__in=Cooperation.objects.where_office_held_by(user)).filter(
+        ~Q(status=RegionalProposal.Status.DRAFT) | Q(body__in=drafting)
+    )
+
+
+def unsigned_decisions_visible(user) -> Callable[[CollegeDecision], bool]:
+    """Whether the user sees a college decision's content (outcome, reference, text, motivation, intended
+    decision): once it is signed everyone who reads the proposal does; before that it belongs to its
+    municipality, so only its secretary, mayor and their substitutes (the record and sign grants) and the
+    coordinator do. Everyone else sees "in behandeling"."""
+    if is_coordinator(user):
+        return lambda decision: True
+    own = set(municipalities_for(user, "record_college_decisions").values_list("pk", flat=True))
+    own |= set(municipalities_for(user, "sign_college_decisions").values_list("pk", flat=True))
+    return lambda decision: decision.is_final or decision.municipality_id in own
+
+
+def mark_visible(user, decisions) -> list[CollegeDecision]:
+    """Sets `shown` on each decision for the templates (decisions/_outcome.html reads it)."""
+    visible = unsigned_decisions_visible(user)
+    decisions = list(decisions)
+    for decision in decisions:
+        decision.shown = visible(decision)
+    return decisions
 
 
 def can_manage(user, proposal: RegionalProposal) -> bool:
@@ -75,7 +106,9 @@ def get_track_for_user(user, pk: int, *, keep: bool = False):
     from decisions.models import CouncilTrack
 
     track = get_object_or_404(
-        CouncilTrack.objects.select_related("proposal__cooperation", "proposal__body", "municipality", "sent_version"),
+        CouncilTrack.objects.select_related(
+            "proposal__cooperation", "proposal__body", "municipality", "sent_version", "decision__version"
+        ),
         pk=pk,
     )
     get_proposal_for_user(user, track.proposal_id)

@@ -437,7 +437,9 @@ class RegionalProposal(StatusWorkflow, models.Model):
         """Each college's decision in words, with the motivation of those that did not agree."""
         parts = []
         for decision in self.college_decisions.select_related("municipality"):
-            line = f"{decision.municipality}: {decision.status_label}"
+            # The item goes to everyone who reads the agenda: an unsigned decision is its municipality's own.
+            label = decision.status_label if decision.is_final else _("in progress")
+            line = f"{decision.municipality}: {label}"
             if decision.is_final and decision.outcome == CollegeDecision.Outcome.NOT_AGREED and decision.motivation:
                 line += f" ({_('motivation')}: {decision.motivation})"
             parts.append(line)

@@ -63,7 +63,9 @@ def proposal_matrix(request: HttpRequest) -> HttpResponse:
     if data.get("year"):
         proposals = proposals.filter(sent_on__year=data["year"])
     proposals = list(proposals.with_counts().order_by("-sent_on", "-pk")[:200])
-    decisions = CollegeDecision.objects.filter(proposal__in=proposals).select_related("municipality")
+    decisions = access.mark_visible(
+        request.user, CollegeDecision.objects.filter(proposal__in=proposals).select_related("municipality")
+    )
     rows, columns = _matrix(proposals, decisions)
     return render(
         request,
@@ -107,8 +109,9 @@ def proposal_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = access.get_proposal_for_user(request.user, pk)
-    decisions = list(
-        proposal.college_decisions.select_related("municipality", "version", "council_track").prefetch_related("pdfs")
+    decisions = access.mark_visible(
+        request.user,
+        proposal.college_decisions.select_related("municipality", "version", "council_track").prefetch_related("pdfs"),
     )
     recordable = set(access.municipalities_for(request.user, "record_college_decisions").values_list("pk", flat=True))
     signable = set(access.municipalities_for(request.user, "sign_college_decisions").values_list("pk", flat=True))
@@ -338,6 +341,7 @@ def my_signatures(request: HttpRequest) -> HttpResponse:
         .select_related("proposal", "municipality", "version")
         if decision.parts_to_sign_by(request.user)
     ]
+    access.mark_visible(request.user, decisions)
     return render(
         request,
         "decisions/decision_list.html",
@@ -350,17 +354,15 @@ def my_to_record(request: HttpRequest) -> HttpResponse:
     decisions = CollegeDecision.objects.to_record().filter(
         municipality__in=access.municipalities_for(request.user, "record_college_decisions")
     )
-    return render(
-        request,
-        "decisions/decision_list.html",
-        {"decisions": decisions.select_related("proposal", "municipality", "council_track"), "mode": "record"},
-    )
+    decisions = access.mark_visible(request.user, decisions.select_related("proposal", "municipality", "council_track"))
+    return render(request, "decisions/decision_list.html", {"decisions": decisions, "mode": "record"})
 
 
 def decision_pdf(request: HttpRequest, pk: int, stage: str = "definitive") -> HttpResponse:
     decision = access.get_decision_for_user(request.user, pk)
     pdf = decision.pdfs.filter(stage=stage).first()
-    if pdf is None:
+    # An intended decision is its municipality's own until the definitive one is signed.
+    if pdf is None or not access.unsigned_decisions_visible(request.user)(decision):
         raise Http404
     return FileResponse(pdf.file.open("rb"), as_attachment=True, filename=pdf.file.name.rsplit("/", 1)[-1])
 
@@ -448,6 +450,8 @@ def griffier_dashboard(request: HttpRequest) -> HttpResponse:
 
 def council_track_edit(request: HttpRequest, pk: int) -> HttpResponse:
     track = access.get_track_for_user(request.user, pk, keep=True)
+    if track.decision is not None:
+        access.mark_visible(request.user, [track.decision])
     form = CouncilTrackForm(request.POST or None, instance=track)
     status = 200
     if request.method == "POST":

@@ -166,6 +166,9 @@ def test_an_outsider_sees_no_proposal_document_and_a_council_member_may_not_uplo
     url = reverse("proposal_document_download", args=[proposal.pk, document.pk])
     assert client_for(outsider).get(url).status_code == 404
     mayor = client_for(covenant.mayors["Heemstede"])
+    assert mayor.get(url).status_code == 404  # a draft is its body's
+    covenant.adopt(proposal, coordinator)
+    assert mayor.get(url).status_code == 200
     again = SimpleUploadedFile("brief.pdf", PDF, content_type="application/pdf")
     assert mayor.post(reverse("proposal_document_upload", args=[proposal.pk]), {"file": again}).status_code == 403
 

@@ -191,7 +191,7 @@ class ConsultationBodyAdmin(SimpleHistoryAdmin):
     list_select_related = ["cooperation", "policy_area", "prepares"]
     list_filter = ["kind", "cooperation", "is_active"]
     search_fields = ["name", "abbreviation"]
-    autocomplete_fields = ["cooperation", "policy_area", "prepares"]
+    autocomplete_fields = ["cooperation", "policy_area", "prepares", "also_joins"]
     inlines = [MembershipInline]
     fieldsets = [
         (
@@ -203,6 +203,7 @@ class ConsultationBodyAdmin(SimpleHistoryAdmin):
                     "abbreviation",
                     "kind",
                     "cooperation",
+                    "also_joins",
                     "policy_area",
                     "prepares",
                     "is_active",

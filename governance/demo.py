@@ -380,10 +380,14 @@ def _load_bodies(region: DemoRegion) -> None:
         article=Body.Article.DE,
         abbreviation="RRB ZK-IJ",
         kind=Body.Kind.JOINT_COUNCIL,
-        cooperation=region.cooperations["VRK"],
+        cooperation=zk,
         frequency=Body.Frequency.AD_HOC,
         expected_meetings_per_year=2,
     )
+    # It belongs to the two sub-regions it joins, not to the safety region (which has Haarlemmermeer too).
+    joint = region.bodies["joint_council_ijmond"]
+    if set(joint.also_joins.all()) != {region.cooperations["IJmond"]}:
+        joint.also_joins.set([region.cooperations["IJmond"]])
 
 
 def _slug(name: str) -> str:

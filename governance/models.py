@@ -308,6 +308,16 @@ class ConsultationBody(models.Model):
         related_name="prepared_by",
         help_text=_("The body whose meetings this body prepares."),
     )
+    also_joins = models.ManyToManyField(
+        Cooperation,
+        verbose_name=_("also joins"),
+        blank=True,
+        related_name="joint_bodies",
+        help_text=_(
+            "For a body of several cooperations, such as a joint council meeting of two sub-regions: the other "
+            "cooperations whose participants it covers besides its own."
+        ),
+    )
     frequency = models.CharField(_("usual cadence"), max_length=20, choices=Frequency.choices, default=Frequency.AD_HOC)
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices, null=True, blank=True)
     week_of_month = models.SmallIntegerField(
@@ -403,8 +413,14 @@ class ConsultationBody(models.Model):
         """The memberships of this body that run on that day (today by default)."""
         return self.memberships.current(on).select_related("person", "on_behalf_of")
 
+    def cooperation_ids(self) -> list[int]:
+        """Its own cooperation and those it also joins."""
+        return [self.cooperation_id, *(c.pk for c in self.also_joins.all())]
+
     def covered_municipalities(self, on: datetime.date | None = None) -> models.QuerySet[Municipality]:
-        return self.cooperation.participants_on(on)
+        """The municipalities that participate on that day in its cooperation or one it also joins."""
+        active = Participation.objects.active_on(on or today()).filter(cooperation__in=self.cooperation_ids())
+        return Municipality.objects.filter(pk__in=active.values("municipality"))
 
     def membership_rule_problems(self, on: datetime.date | None = None) -> list[str]:
         """For a regional agenda committee: where the rule of two council members per
@@ -565,7 +581,9 @@ class Membership(models.Model):
 
     def _municipality_participates_throughout(self) -> bool:
         covering = Participation.objects.filter(
-            cooperation_id=self.body.cooperation_id, municipality_id=self.on_behalf_of_id, joined_on__lte=self.starts_on
+            cooperation_id__in=self.body.cooperation_ids(),
+            municipality_id=self.on_behalf_of_id,
+            joined_on__lte=self.starts_on,
         )
         if self.ends_on is None:
             covering = covering.filter(leaves_on__isnull=True)

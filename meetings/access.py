@@ -7,7 +7,14 @@
 | member of body               | yes                   | yes                | no                      | no     |
 | advisory member of body      | yes                   | no                 | no                      | no     |
 | alderman invited for an item | that published meeting| no                 | no                      | no     |
+| griffier or council member   | published, of (1)     | no                 | no                      | no     |
+| submitter of an item         | published, with it    | no                 | no                      | no     |
+| forwarding secretary         | yes (2)               | no                 | no                      | no     |
 | anyone else                  | no (404)              | no                 | no                      | no     |
+
+(1) every body of a cooperation their municipality participates in on the meeting date, and a joint
+council meeting they are invited to. (2) the meeting the item went to; while its agenda is a draft, only
+the forwarded item. The whole rule, object by object: docs/adr/0006-who-sees-what.md.
 
 Body rights come from django-guardian object permissions on the body,
 granted to groups derived from memberships (governance/access.py)."""
@@ -51,11 +58,49 @@ def can_see_confidential(user, body: ConsultationBody) -> bool:
 
 def is_invited(user, meeting: Meeting) -> bool:
     person = getattr(user, "person", None)
-    return bool(person and meeting.is_published and person in meeting.invitations())
+    if not (person and meeting.is_published):
+        return False
+    return person in meeting.invitations() or any(o.person_id == person.pk for o in meeting.invited_councils())
+
+
+COUNCIL_ROLES = (Office.Role.GRIFFIER, Office.Role.COUNCIL_MEMBER)
+
+
+def reads_for_the_council(user, meeting: Meeting) -> bool:
+    """Griffiers and council members read the published meetings of the regional bodies of every cooperation
+    their municipality participates in on the meeting date (never a draft; never a confidential item)."""
+    if not (meeting.is_published and user.is_authenticated):
+        return False
+    on = timezone.localdate(meeting.starts_at)
+    today = timezone.localdate()
+    councils = Office.objects.current(today).filter(person__user=user, role__in=COUNCIL_ROLES)
+    return meeting.body.covered_municipalities(on).filter(pk__in=councils.values("municipality")).exists()
+
+
+def submitted_to(user, meeting: Meeting) -> bool:
+    """Whoever submitted an item reads the published agenda it is on."""
+    return (
+        meeting.is_published
+        and user.is_authenticated
+        and Submission.objects.filter(submitted_by=user, agenda_item__meeting=meeting).exists()
+    )
+
+
+def forwarded_items(user, meeting: Meeting):
+    """The items of this meeting that were forwarded from a body the user prepares."""
+    if not user.is_authenticated:
+        return AgendaItem.objects.none()
+    return meeting.items.filter(forwarded_from__meeting__body__in=bodies_prepared_by(user))
 
 
 def can_see_meeting(user, meeting: Meeting) -> bool:
-    return user.has_perm("governance.view_meetings", meeting.body) or is_invited(user, meeting)
+    return (
+        user.has_perm("governance.view_meetings", meeting.body)
+        or is_invited(user, meeting)
+        or reads_for_the_council(user, meeting)
+        or submitted_to(user, meeting)
+        or forwarded_items(user, meeting).exists()
+    )
 
 
 def get_body_for_user(user, pk: int, *, prepare: bool = False) -> ConsultationBody:
@@ -83,7 +128,12 @@ def get_item_for_user(user, pk: int, *, prepare: bool = False) -> AgendaItem:
         raise Http404
     if item.confidential and not can_see_confidential(user, meeting.body):
         raise Http404
-    if prepare and not can_prepare(user, meeting.body):
+    preparer = can_prepare(user, meeting.body)
+    # A draft agenda's items are its secretariat's (and a forwarded item its forwarder's): to anyone else
+    # they do not exist, so even a page that would refuse them answers 404, not 403.
+    if not (meeting.is_published or preparer or forwarded_items(user, meeting).filter(pk=item.pk).exists()):
+        raise Http404
+    if prepare and not preparer:
         raise PermissionDenied
     return item
 
@@ -95,8 +145,12 @@ def get_version_for_user(user, pk: int) -> DocumentVersion:
     document = version.document
     if document.item_id:
         item = get_item_for_user(user, document.item_id)
-        # A draft agenda is its secretariat's, documents included.
-        if not (item.meeting.is_published or can_prepare(user, item.meeting.body)):
+        # A draft agenda is its secretariat's, documents included (and a forwarded item's, its forwarder's).
+        if not (
+            item.meeting.is_published
+            or can_prepare(user, item.meeting.body)
+            or forwarded_items(user, item.meeting).filter(pk=item.pk).exists()
+        ):
             raise Http404
     elif not (document.submission.submitted_by_id == user.pk or is_coordinator(user)):
         raise Http404

@@ -8,6 +8,9 @@ from governance.demo import MAIN_TASKS, DemoRegion
 from meetings.models import Meeting
 
 
+CONFIDENTIAL_ITEM = "Vertrouwelijk: personele bezetting regionaal bureau"
+
+
 def load_meetings(region: DemoRegion) -> None:
     """The next three meetings of each body with a cadence, from two weeks on;
     planned only for a body with none to come, so a second run adds nothing."""
@@ -45,6 +48,11 @@ def load_minutes(region: DemoRegion) -> None:
         meeting = Meeting.for_body(body, timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0))))
         meeting.save()
         meeting.add_item(version=None, by=secretary, title=title, purpose=Purpose.DISCUSSION)
+        if weeks == 2:
+            # Members see it; the safety region's director (advisory) and the councils do not (docs/adr/0006).
+            meeting.add_item(
+                version=None, by=secretary, title=CONFIDENTIAL_ITEM, purpose=Purpose.DISCUSSION, confidential=True
+            )
         meeting.publish(by=secretary)
         meeting.mark_held(by=secretary)
         _fill_attendance(meeting)

@@ -33,6 +33,7 @@ from meetings.models import (
     MinutesItem,
     StaleAgenda,
     TransitionNotAllowed,
+    number_without_confidential,
 )
 from municipalities.models import Office, Person
 
@@ -297,7 +298,8 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
     body = minutes.meeting.body
     items = minutes.items.select_related("agenda_item").prefetch_related("action_points__owner")
     if not access.can_see_confidential(request.user, body):
-        items = items.filter(agenda_item__confidential=False)
+        items = list(items.filter(agenda_item__confidential=False))
+        number_without_confidential([item.agenda_item for item in items])
     return render(
         request,
         "meetings/minutes_detail.html",

@@ -431,7 +431,9 @@ class AgendaItem(models.Model):
 
     @property
     def number(self) -> int:
-        return self.position
+        """Its number on the agenda; for a reader who may not see confidential items, its number among the
+        items that reader sees (set by number_without_confidential), so no gap shows that one was left out."""
+        return getattr(self, "shown_number", None) or self.position
 
     @property
     def is_fixed(self) -> bool:
@@ -468,6 +470,25 @@ class AgendaItem(models.Model):
             for document in self.documents.prefetch_related("versions"):
                 document.copy_to(copy)
         return copy
+
+
+def number_without_confidential(items) -> dict[int, int]:
+    """Numbers the non-confidential items consecutively, in agenda order, for readers who may not see the
+    confidential ones (docs/adr/0006); returns the numbers by item id, to number other copies of the items."""
+    numbers: dict[int, int] = {}
+    for item in sorted((i for i in items if not i.confidential), key=lambda i: i.position):
+        numbers[item.pk] = len(numbers) + 1
+    for item in items:
+        if item.pk in numbers:
+            item.shown_number = numbers[item.pk]
+    return numbers
+
+
+def renumber(items, numbers: dict[int, int]) -> None:
+    """Gives other copies of the items (addenda, invitations, minutes) the numbers of number_without_confidential."""
+    for item in items:
+        if item is not None and item.pk in numbers:
+            item.shown_number = numbers[item.pk]
 
 
 class Addendum(models.Model):

@@ -21,18 +21,29 @@ def render_agenda_pdf(meeting_id: int) -> int | None:
 
 
 def agenda_pdf_context(meeting: Meeting) -> dict:
-    # The PDF goes to everyone who may see the meeting, advisory members and
-    # invited aldermen included, so confidential items stay out of it.
+    # The PDF goes to everyone who may see the meeting, advisory members and invited aldermen included, so
+    # confidential items stay out of it, with their addenda, and the others are numbered without a gap.
+    from meetings.models import number_without_confidential, renumber
+
     items = list(
         meeting.items.filter(confidential=False)
         .select_related("portfolio", "forwarded_from__meeting__body")
         .prefetch_related("documents__versions")
     )
+    numbers = number_without_confidential(items)
+    addenda = [a for a in meeting.addenda.select_related("item") if a.item is None or not a.item.confidential]
+    renumber([a.item for a in addenda], numbers)
+    invitations = {}
+    for person, invited_items in meeting.invitations().items():
+        shown = [item for item in invited_items if not item.confidential]
+        renumber(shown, numbers)
+        if shown:
+            invitations[person] = shown
     return {
         "meeting": meeting,
         "items": items,
-        "invitations": meeting.invitations(),
-        "addenda": list(meeting.addenda.select_related("item")),
+        "invitations": invitations,
+        "addenda": addenda,
         "members": list(meeting.body.members_on(meeting.starts_at.date()).order_by("role", "person__surname")),
     }
 
@@ -56,17 +67,21 @@ def render_minutes_pdf(minutes_id: int) -> int | None:
 
 
 def minutes_pdf_context(minutes) -> dict:
+    from meetings.models import number_without_confidential
+
     attendance = list(minutes.meeting.attendance.select_related("person", "on_behalf_of"))
+    items = list(
+        minutes.items.select_related("agenda_item")
+        .prefetch_related("action_points__owner")
+        .filter(agenda_item__confidential=False)
+    )
+    number_without_confidential([item.agenda_item for item in items])
     return {
         "minutes": minutes,
         "meeting": minutes.meeting,
         "present": [a for a in attendance if a.presence == "present"],
         "excused": [a for a in attendance if a.presence == "excused"],
-        "items": list(
-            minutes.items.select_related("agenda_item")
-            .prefetch_related("action_points__owner")
-            .filter(agenda_item__confidential=False)
-        ),
+        "items": items,
         "errata": list(minutes.errata.all()),
     }
 

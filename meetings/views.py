@@ -37,6 +37,8 @@ from meetings.models import (
     StaleAgenda,
     Submission,
     TransitionNotAllowed,
+    number_without_confidential,
+    renumber,
 )
 from municipalities.models import Office
 
@@ -153,8 +155,17 @@ def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for_user(request.user, pk)
     can_prepare = access.can_prepare(request.user, meeting.body)
-    # A draft agenda is the secretary's; others see the meeting, not its items.
-    items = _agenda_items(meeting, request.user) if meeting.is_published or can_prepare else []
+    # A draft agenda is the secretary's; others see the meeting, not its items (a forwarder: the forwarded ones).
+    if meeting.is_published or can_prepare:
+        items = _agenda_items(meeting, request.user)
+    else:
+        forwarded = set(access.forwarded_items(request.user, meeting).values_list("pk", flat=True))
+        items = [item for item in _agenda_items(meeting, request.user) if item.pk in forwarded] if forwarded else []
+    addenda = list(meeting.addenda.select_related("item", "made_by__person"))
+    if not access.can_see_confidential(request.user, meeting.body):
+        # Confidential means confidential everywhere: no addendum of such an item, no gap in the numbering.
+        addenda = [a for a in addenda if a.item is None or not a.item.confidential]
+        renumber([a.item for a in addenda], number_without_confidential(items))
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -163,7 +174,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "items": items,
             "can_prepare": can_prepare,
             "member_view": request.user.has_perm("governance.view_meetings", meeting.body),
-            "addenda": meeting.addenda.select_related("item", "made_by__person"),
+            "addenda": addenda,
+            "linked_body_ids": _linked_body_ids(request.user, meeting),
             "pdf": meeting.pdfs.first(),
             "cancel_form": CancelForm(),
             "minutes": Minutes.objects.filter(meeting=meeting).first(),
@@ -197,9 +209,10 @@ def meeting_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
 
 
 def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invitation list with names and e-mail addresses: the secretariat's, who sends the invitations."""
     meeting = access.get_meeting_for_user(request.user, pk)
-    if not request.user.has_perm("governance.view_meetings", meeting.body):
-        raise Http404
+    if not access.can_prepare(request.user, meeting.body):
+        raise PermissionDenied
     return render(
         request,
         "meetings/invitation_list.html",
@@ -229,8 +242,17 @@ def _builder_context(meeting: Meeting, user, **extra) -> dict:
         "item_form": extra.pop("item_form", None) or AgendaItemForm(meeting=meeting),
         "change_form": AgendaChangeForm(initial={"version": meeting.agenda_version}),
         "can_forward": meeting.body.prepares_id is not None,
+        "linked_body_ids": _linked_body_ids(user, meeting),
         **extra,
     }
+
+
+def _linked_body_ids(user, meeting: Meeting) -> set[int]:
+    """The bodies whose meetings the agenda may link to for this reader: a link only where it opens."""
+    ids = set(access.bodies_visible_to(user).values_list("pk", flat=True))
+    if access.can_prepare(user, meeting.body) and meeting.body.prepares_id:
+        ids.add(meeting.body.prepares_id)  # the forwarder reads the meeting the item went to
+    return ids
 
 
 def _render_builder(request, meeting: Meeting, *, status: int = 200, **extra) -> HttpResponse:

@@ -35,12 +35,13 @@ def published(meeting, users):
 
 
 # role -> expected status per action. 200/302: allowed; 403: visible, not allowed; 404: not visible.
+# The meeting is a draft: its items are its secretariat's, so to a member an item does not exist (404).
 MATRIX = {
     #                   body  meeting builder add  publish confidential-item
     "coordinator":     (200, 200, 200, 302, 302, 200),
     "secretary":       (200, 200, 200, 302, 302, 200),
     "chair":           (200, 200, 200, 302, 302, 200),
-    "member":          (200, 200, 403, 403, 403, 403),
+    "member":          (200, 200, 403, 403, 403, 404),
     "advisory":        (200, 200, 403, 403, 403, 404),
     "other_secretary": (404, 404, 404, 404, 404, 404),
     "outsider":        (404, 404, 404, 404, 404, 404),

@@ -7,7 +7,6 @@ from django.utils import timezone
 from governance.demo import MAIN_TASKS, DemoRegion
 from meetings.models import Meeting
 
-
 CONFIDENTIAL_ITEM = "Vertrouwelijk: personele bezetting regionaal bureau"
 
 

@@ -92,6 +92,7 @@ RECEIVED = "Graag aandacht voor de gevolgen voor de eigen ambtelijke capaciteit.
 def load_proposals(region: DemoRegion) -> None:
     """Adds the demo proposals once: a second run finds them by title and adds nothing."""
     with transaction.atomic():
+        _policy_team(region)
         _load_covenant_proposals(region)
         _load_seed_000(region)
         _load_budget(region)

@@ -47,8 +47,9 @@ CAPACITY_OF_ROLE = {
 
 
 def _reads_adopted(user, minutes: Minutes) -> bool:
-    cooperation_id = minutes.meeting.body.cooperation_id
-    return Cooperation.objects.where_office_held_by(user).filter(pk=cooperation_id).exists()
+    """Adopted minutes are read by office holders of the cooperations the body belongs to (a joint body's too)."""
+    cooperations = minutes.meeting.body.cooperation_ids()
+    return Cooperation.objects.where_office_held_by(user).filter(pk__in=cooperations).exists()
 
 
 def get_minutes_for_user(user, pk: int, *, write: bool = False) -> Minutes:

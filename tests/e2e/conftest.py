@@ -83,3 +83,23 @@ def screenshot_of():
         page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
     return take
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def assert_accessible():
+    """Runs axe-core (from npm, pinned in package-lock.json) on the page: WCAG 2.1 A and AA, no violations."""
+
+    def check(page) -> None:
+        page.add_script_tag(path=str(AXE))
+        tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+        result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags)
+        violations = [
+            f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
+            for v in result["violations"]
+        ]
+        assert violations == [], page.url
+
+    return check

@@ -23,7 +23,9 @@ def region(transactional_db):
     return region
 
 
-def test_a_griffier_records_the_councils_wishes_and_sees_what_comes_next(region, page, screenshot_of):
+def test_a_griffier_records_the_councils_wishes_and_sees_what_comes_next(
+    region, page, screenshot_of, assert_accessible
+):
     page.goto("/inloggen/")
     page.get_by_label("Gebruikersnaam").fill("griffier")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
@@ -42,6 +44,7 @@ def test_a_griffier_records_the_councils_wishes_and_sees_what_comes_next(region,
     track = CouncilTrack.objects.get(proposal__title=PROPOSAL, municipality__name="Haarlem")
     expect(row).to_contain_text(f"Raad: {track.council_date.day} ")
     expect(row).to_contain_text("Raadsvenster sluit")
+    assert_accessible(page)
 
     # An outcome of another kind of involvement is refused with the ones that fit.
     today = timezone.localdate().isoformat()
@@ -51,6 +54,7 @@ def test_a_griffier_records_the_councils_wishes_and_sees_what_comes_next(region,
     page.get_by_label("Datum van de uitkomst").fill(today)
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("is geen uitkomst van wensen en bedenkingen")).to_be_visible()
+    assert_accessible(page)
 
     # The council's wishes and objections, as the council gave them.
     page.locator("#id_outcome").select_option(label="wensen en bedenkingen geuit")

@@ -55,7 +55,7 @@ def save_track(page) -> None:
 
 
 def test_wishes_and_objections_then_the_definitive_decision_signed_by_the_loco_burgemeester(
-    region, new_page, screenshot_of
+    region, new_page, screenshot_of, assert_accessible
 ):
     today = timezone.localdate().isoformat()
 
@@ -70,6 +70,7 @@ def test_wishes_and_objections_then_the_definitive_decision_signed_by_the_loco_b
     expect(coordinator.get_by_text("in de vergadering van")).to_be_visible()
     coordinator.get_by_role("button", name="Aan de colleges voorleggen").click()
     expect(coordinator.get_by_text("voorgelegd aan 4 colleges")).to_be_visible()
+    assert_accessible(coordinator)
 
     # Haarlem's council gives wishes and objections; Heemstede's is asked for consent.
     griffier = new_page()
@@ -86,6 +87,7 @@ def test_wishes_and_objections_then_the_definitive_decision_signed_by_the_loco_b
     log_in(secretary, "secretaris")
     nav(secretary, "Vast te leggen").click()
     item_of(secretary).get_by_role("link", name="Voorgenomen besluit vastleggen").click()
+    assert_accessible(secretary)
     secretary.get_by_label("Kenmerk van het college").fill("2026/BW/V/0815")
     secretary.get_by_role("button", name="Voorgenomen besluit opslaan").click()
     expect(secretary.get_by_text("Het voorgenomen besluit is vastgelegd")).to_be_visible()
@@ -102,10 +104,12 @@ def test_wishes_and_objections_then_the_definitive_decision_signed_by_the_loco_b
     nav(secretary, "Vast te leggen").click()
     item_of(secretary).get_by_role("link", name="Besluit vastleggen").click()
     expect(secretary.get_by_text("Nog niet mogelijk")).to_be_visible()
+    assert_accessible(secretary)
     secretary.get_by_label("ingestemd", exact=True).check()
     secretary.get_by_label("Kenmerk van het college").fill("2026/BW/0815")
     secretary.get_by_role("button", name="Opslaan en ter ondertekening aanbieden").click()
     expect(secretary.get_by_text("art. 169 lid 4 Gemeentewet").first).to_be_visible()
+    assert_accessible(secretary)
     decision = CollegeDecision.objects.get(proposal__title=TITLE, municipality__name="Haarlem")
     assert decision.outcome == CollegeDecision.Outcome.PENDING
 
@@ -130,6 +134,7 @@ def test_wishes_and_objections_then_the_definitive_decision_signed_by_the_loco_b
     loco = new_page()
     log_in(loco, "wethouder")
     nav(loco, "Te ondertekenen").click()
+    assert_accessible(loco)
     concept = item_of(loco).get_by_role("link", name="Besluit lezen (pdf)").get_attribute("href")
     concept_response = loco.request.get(concept)
     assert concept_response.ok and concept_response.body().startswith(b"%PDF")
@@ -156,6 +161,7 @@ def test_wishes_and_objections_then_the_definitive_decision_signed_by_the_loco_b
     proposal = RegionalProposal.objects.get(title=TITLE)
     secretary.goto(f"/besluiten/{proposal.pk}/")
     screenshot_of(secretary, "voorstel-besluitketen")
+    assert_accessible(secretary)
     with secretary.expect_download() as download:
         secretary.get_by_role("link", name="Besluit (PDF) Haarlem").click()
     assert download.value.suggested_filename.startswith("collegebesluit-GM0392")

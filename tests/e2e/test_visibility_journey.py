@@ -39,7 +39,9 @@ def open_proposal(page) -> None:
     page.get_by_role("link", name=TITLE).click()
 
 
-def test_a_decision_is_heemstedes_own_until_signed_and_the_griffier_reads_the_agenda(region, new_page, screenshot_of):
+def test_a_decision_is_heemstedes_own_until_signed_and_the_griffier_reads_the_agenda(
+    region, new_page, screenshot_of, assert_accessible
+):
     coordinator = new_page()
     log_in(coordinator, "coordinator")
     open_proposal(coordinator)
@@ -66,6 +68,7 @@ def test_a_decision_is_heemstedes_own_until_signed_and_the_griffier_reads_the_ag
     expect(zandvoort.get_by_text(MOTIVATION)).to_have_count(0)
     expect(zandvoort.get_by_text("HS-2026-112")).to_have_count(0)
     screenshot_of(zandvoort, "in-behandeling")
+    assert_accessible(zandvoort)
 
     # Heemstede's mayor signs and the secretary co-signs: now Zandvoort sees it.
     mayor = new_page()
@@ -95,4 +98,5 @@ def test_a_decision_is_heemstedes_own_until_signed_and_the_griffier_reads_the_ag
     expect(griffier.get_by_text("Regionale aanpak hitte")).to_be_visible()
     expect(griffier.get_by_text("Vertrouwelijk: integriteitsmelding")).to_have_count(0)
     screenshot_of(griffier, "griffier-leest-agenda")
+    assert_accessible(griffier)
     assert meeting.starts_at > timezone.now() - datetime.timedelta(days=1)

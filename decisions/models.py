@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
+from core.files import sha256_of
 from core.workflow import StatusWorkflow, TransitionNotAllowed
 from decisions import rules
 from governance.models import ConsultationBody, Cooperation, Participation
@@ -342,11 +343,7 @@ class RegionalProposal(StatusWorkflow, models.Model):
         """A document of the proposal itself; it is frozen with the text when the proposal is sent."""
         if self.status not in (self.Status.DRAFT, self.Status.ADOPTED):
             raise TransitionNotAllowed(_("The proposal went to the colleges; its documents are frozen."))
-        upload.seek(0)
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
+        checksum = sha256_of(upload)
         return ProposalDocument.objects.create(
             proposal=self,
             title=title.strip() or upload.name,
@@ -354,7 +351,7 @@ class RegionalProposal(StatusWorkflow, models.Model):
             original_name=upload.name,
             content_type=upload.checked_content_type,
             size=upload.size,
-            sha256=digest.hexdigest(),
+            sha256=checksum,
             uploaded_by=by,
         )
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import uuid
 from pathlib import PurePosixPath
 
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.files import sha256_of
 from core.workflow import StatusWorkflow, TransitionNotAllowed
 from governance.models import ConsultationBody
 from municipalities.models import Municipality, Office, Person, Portfolio
@@ -697,11 +697,7 @@ class Document(models.Model):
         return versions[-1] if versions else None
 
     def add_version(self, upload, *, by, content_type: str) -> DocumentVersion:
-        upload.seek(0)
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
+        checksum = sha256_of(upload)
         meeting = self.item.meeting if self.item_id else None
         late = bool(meeting and timezone.now() > meeting.documents_deadline)
         number = (self.versions.aggregate(models.Max("number"))["number__max"] or 0) + 1
@@ -712,7 +708,7 @@ class Document(models.Model):
             original_name=upload.name,
             content_type=content_type,
             size=upload.size,
-            sha256=digest.hexdigest(),
+            sha256=checksum,
             uploaded_by=by,
             is_late=late,
         )

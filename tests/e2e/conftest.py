@@ -103,3 +103,29 @@ def assert_accessible():
         assert violations == [], page.url
 
     return check
+
+
+DEMO_PASSWORD = "demo-wachtwoord"
+
+
+@pytest.fixture
+def demo_region(transactional_db):
+    """The demo region with its meetings and regional proposals, every log-in with DEMO_PASSWORD."""
+    from decisions.demo import load_proposals
+    from governance import demo
+    from meetings.demo import load_meetings
+
+    region = demo.load(DEMO_PASSWORD)
+    load_meetings(region)
+    load_proposals(region)
+    return region
+
+
+def log_in(page, username: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page).to_have_url("/")

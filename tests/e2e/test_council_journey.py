@@ -5,31 +5,18 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from decisions.demo import SEED_000, load_proposals
+from decisions.demo import SEED_000
 from decisions.models import CouncilTrack
-from governance import demo
-from meetings.demo import load_meetings
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "demo-wachtwoord"
 PROPOSAL = SEED_000["title"]  # Haarlem's council has the intended decision for its wishes and objections
 
 
-@pytest.fixture
-def region(transactional_db):
-    region = demo.load(PASSWORD)
-    load_meetings(region)
-    load_proposals(region)
-    return region
-
-
 def test_a_griffier_records_the_councils_wishes_and_sees_what_comes_next(
-    region, page, screenshot_of, assert_accessible
+    demo_region, page, screenshot_of, assert_accessible
 ):
-    page.goto("/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill("griffier")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    log_in(page, "griffier")
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Griffie").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Wat er naar mijn raad komt")
 

@@ -10,30 +10,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from decisions.demo import load_proposals
 from decisions.models import CollegeDecision, DecisionPdf, RegionalProposal
-from governance import demo
-from meetings.demo import load_meetings
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "demo-wachtwoord"
 TITLE = "Regionale aanpak energiearmoede"  # a draft in the demo region, on a held meeting of its body
-
-
-@pytest.fixture
-def region(transactional_db):
-    region = demo.load(PASSWORD)
-    load_meetings(region)
-    load_proposals(region)
-    return region
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    expect(page).to_have_url("/")
 
 
 def nav(page, name: str):
@@ -55,7 +36,7 @@ def save_track(page) -> None:
 
 
 def test_wishes_and_objections_then_the_definitive_decision_signed_by_the_loco_burgemeester(
-    region, new_page, screenshot_of, assert_accessible
+    demo_region, new_page, screenshot_of, assert_accessible
 ):
     today = timezone.localdate().isoformat()
 

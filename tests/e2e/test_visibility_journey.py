@@ -7,31 +7,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from decisions.demo import load_proposals
-from governance import demo
-from meetings.demo import load_meetings
 from meetings.models import Meeting, Purpose
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "demo-wachtwoord"
 TITLE = "Gezamenlijke inkoop jeugdhulp 2027"  # adopted in the demo, not yet sent
 MOTIVATION = "Heemstede koopt de jeugdhulp al samen met Bloemendaal in."
-
-
-@pytest.fixture
-def region(transactional_db):
-    region = demo.load(PASSWORD)
-    load_meetings(region)
-    load_proposals(region)
-    return region
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    expect(page).to_have_url("/")
 
 
 def open_proposal(page) -> None:
@@ -40,7 +21,7 @@ def open_proposal(page) -> None:
 
 
 def test_a_decision_is_heemstedes_own_until_signed_and_the_griffier_reads_the_agenda(
-    region, new_page, screenshot_of, assert_accessible
+    demo_region, new_page, screenshot_of, assert_accessible
 ):
     coordinator = new_page()
     log_in(coordinator, "coordinator")
@@ -84,13 +65,13 @@ def test_a_decision_is_heemstedes_own_until_signed_and_the_griffier_reads_the_ag
     expect(zandvoort.get_by_text(MOTIVATION)).to_be_visible()
 
     # The administrative meeting publishes its agenda; the Haarlem griffier reads it (no confidential item).
-    administrative = region.bodies["administrative"]
+    administrative = demo_region.bodies["administrative"]
     meeting = Meeting.objects.filter(body=administrative, status=Meeting.Status.PLANNED).order_by("starts_at").first()
     meeting.add_item(version=None, by=None, title="Regionale aanpak hitte", purpose=Purpose.DISCUSSION)
     meeting.add_item(
         version=None, by=None, title="Vertrouwelijk: integriteitsmelding", purpose=Purpose.DISCUSSION, confidential=True
     )
-    meeting.publish(by=region.people["regional_coordinator"].user)
+    meeting.publish(by=demo_region.people["regional_coordinator"].user)
     griffier = new_page()
     log_in(griffier, "griffier")
     griffier.goto(f"/vergaderingen/{meeting.pk}/")

@@ -6,9 +6,10 @@ from playwright.sync_api import expect
 from governance import demo
 from meetings.demo import load_meetings
 from meetings.models import AgendaItem, Meeting
+from tests.e2e.conftest import DEMO_PASSWORD as PASSWORD
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "demo-wachtwoord"
 TITLE = "Gezamenlijke aanpak duinlandschap"
 
 
@@ -17,14 +18,6 @@ def region(transactional_db):
     region = demo.load(PASSWORD)
     load_meetings(region)
     return region
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    expect(page).to_have_url("/")
 
 
 def submit_route_order_forward_publish(region, new_page, tmp_path, screenshot_of) -> None:

@@ -12,9 +12,10 @@ from pypdf import PdfReader
 from governance import demo
 from meetings.demo import load_meetings, load_minutes
 from meetings.models import Meeting, Minutes, MinutesPdf
+from tests.e2e.conftest import DEMO_PASSWORD as PASSWORD
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "demo-wachtwoord"
 
 
 @pytest.fixture
@@ -23,14 +24,6 @@ def region(transactional_db):
     load_meetings(region)
     load_minutes(region)
     return region
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    expect(page).to_have_url("/")
 
 
 def test_minutes_from_attendance_to_adoption_and_a_done_action_point(region, new_page, tmp_path, screenshot_of):

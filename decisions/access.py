@@ -42,21 +42,30 @@ def readable_proposals(user):
     )
 
 
-def unsigned_decisions_visible(user) -> Callable[[CollegeDecision], bool]:
+def acting_for(user) -> tuple[set[int], set[int]]:
+    """The municipalities whose college decisions the user records (and co-signs), and those whose they sign."""
+    recordable = set(municipalities_for(user, "record_college_decisions").values_list("pk", flat=True))
+    signable = set(municipalities_for(user, "sign_college_decisions").values_list("pk", flat=True))
+    return recordable, signable
+
+
+def unsigned_decisions_visible(
+    user, acting: tuple[set[int], set[int]] | None = None
+) -> Callable[[CollegeDecision], bool]:
     """Whether the user sees a college decision's content (outcome, reference, text, motivation, intended
     decision): once it is signed everyone who reads the proposal does; before that it belongs to its
     municipality, so only its secretary, mayor and their substitutes (the record and sign grants) and the
     coordinator do. Everyone else sees "in behandeling"."""
     if is_coordinator(user):
         return lambda decision: True
-    own = set(municipalities_for(user, "record_college_decisions").values_list("pk", flat=True))
-    own |= set(municipalities_for(user, "sign_college_decisions").values_list("pk", flat=True))
+    recordable, signable = acting if acting is not None else acting_for(user)
+    own = recordable | signable
     return lambda decision: decision.is_final or decision.municipality_id in own
 
 
-def mark_visible(user, decisions) -> list[CollegeDecision]:
+def mark_visible(user, decisions, acting: tuple[set[int], set[int]] | None = None) -> list[CollegeDecision]:
     """Sets `shown` on each decision for the templates (decisions/_outcome.html reads it)."""
-    visible = unsigned_decisions_visible(user)
+    visible = unsigned_decisions_visible(user, acting)
     decisions = list(decisions)
     for decision in decisions:
         decision.shown = visible(decision)

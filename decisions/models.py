@@ -828,30 +828,40 @@ class CollegeDecision(models.Model):
 
     # Signing.
 
-    def capacities_of(self, user) -> dict[str, Office]:
+    @staticmethod
+    def signing_offices_of(user) -> list[Office]:
+        """The user's offices, of any period, in which one signs or co-signs for a college: asked once, so a
+        list of decisions can tell for each one in which capacity the user signs it."""
+        if not getattr(user, "is_authenticated", False):
+            return []
+        return list(
+            Office.objects.filter(person__user=user, role__in=Office.MAYOR_ROLES | Office.SECRETARY_ROLES)
+            .select_related("person")
+            .order_by("starts_on")
+        )
+
+    def capacities_of(self, user, offices: list[Office] | None = None) -> dict[str, Office]:
         """In which capacity the user may sign this decision: 'mayor' and/or 'secretary', each with the office
         (mayor, waarnemend or loco-burgemeester; secretary or loco-secretaris) held on the decision date."""
-        if not getattr(user, "is_authenticated", False) or not self.decided_on:
+        if not self.decided_on:
             return {}
-        offices = (
-            Office.objects.current(self.decided_on)
-            .filter(person__user=user, municipality=self.municipality_id)
-            .filter(role__in=Office.MAYOR_ROLES | Office.SECRETARY_ROLES)
-            .select_related("person")
-        )
+        offices = self.signing_offices_of(user) if offices is None else offices
         capacities: dict[str, Office] = {}
         for office in offices:
+            if office.municipality_id != self.municipality_id or not office.is_current(self.decided_on):
+                continue
             part = "mayor" if office.role in Office.MAYOR_ROLES else "secretary"
             # The office holder before a substitute, if someone holds both.
             if part not in capacities or office.role in (Office.Role.MAYOR, Office.Role.MUNICIPAL_SECRETARY):
                 capacities[part] = office
         return capacities
 
-    def parts_to_sign_by(self, user) -> list[str]:
+    def parts_to_sign_by(self, user, offices: list[Office] | None = None) -> list[str]:
         """The signatures this user can still give: none unless the decision waits for signing."""
         if self.signing != self.Signing.TO_SIGN:
             return []
-        return [part for part in self.capacities_of(user) if not getattr(self, f"{part}_signed_by_id")]
+        capacities = self.capacities_of(user, offices)
+        return [part for part in capacities if not getattr(self, f"{part}_signed_by_id")]
 
     def _refuse_signatory(self) -> TransitionNotAllowed:
         return TransitionNotAllowed(
@@ -1298,8 +1308,9 @@ class CouncilTrack(models.Model):
 
     def _clean_order(self, decision: CollegeDecision, errors: dict) -> None:
         """The order of college and council steps, per kind of involvement."""
+        stored = CouncilTrack.objects.filter(pk=self.pk).values("involvement", "outcome").first() or {}
         if decision.intended_on or decision.outcome != CollegeDecision.Outcome.PENDING:
-            before = CouncilTrack.objects.filter(pk=self.pk).values_list("involvement", flat=True).first()
+            before = stored.get("involvement")
             if before and before != self.involvement:
                 errors["involvement"] = _(
                     "The college has already taken a step on the involvement as it was; it no longer changes."
@@ -1322,10 +1333,9 @@ class CouncilTrack(models.Model):
                 errors["sent_to_council_on"] = _(
                     "The council is informed after the college's decision of %(date)s, not before."
                 ) % {"date": date_format(decision.decided_on)}
-        if self.is_two_step and decision.outcome in CollegeDecision.DECIDED_OUTCOMES:
-            before = CouncilTrack.objects.filter(pk=self.pk).values_list("outcome", flat=True).first()
-            if before != self.outcome:
-                errors["outcome"] = _("The college has decided definitively on this outcome; it no longer changes.")
+        decided = self.is_two_step and decision.outcome in CollegeDecision.DECIDED_OUTCOMES
+        if decided and stored.get("outcome") != self.outcome:
+            errors["outcome"] = _("The college has decided definitively on this outcome; it no longer changes.")
 
     @transaction.atomic
     def keep(self, *, lock_version: int, **fields) -> None:

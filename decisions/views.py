@@ -109,12 +109,14 @@ def proposal_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = access.get_proposal_for_user(request.user, pk)
+    acting = access.acting_for(request.user)
+    recordable, signable = acting
     decisions = access.mark_visible(
         request.user,
         proposal.college_decisions.select_related("municipality", "version", "council_track").prefetch_related("pdfs"),
+        acting,
     )
-    recordable = set(access.municipalities_for(request.user, "record_college_decisions").values_list("pk", flat=True))
-    signable = set(access.municipalities_for(request.user, "sign_college_decisions").values_list("pk", flat=True))
+    offices = CollegeDecision.signing_offices_of(request.user) if recordable | signable else []
     for decision in decisions:
         decision.proposal = proposal
         if decision.track is not None:
@@ -123,7 +125,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             decision.municipality_id in recordable and not decision.is_final and proposal.status == "sent"
         )
         decision.can_sign = decision.signing == CollegeDecision.Signing.TO_SIGN and (
-            decision.municipality_id in signable | recordable and bool(decision.parts_to_sign_by(request.user))
+            decision.municipality_id in signable | recordable and bool(decision.parts_to_sign_by(request.user, offices))
         )
         decision.pdf = next((pdf for pdf in decision.pdfs.all() if pdf.stage == "definitive"), None)
         decision.intended_pdf = next((pdf for pdf in decision.pdfs.all() if pdf.stage == "intended"), None)
@@ -331,17 +333,16 @@ def decision_sign(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 def my_signatures(request: HttpRequest) -> HttpResponse:
     """For mayors, secretaries and their substitutes: the decisions of their college waiting for their signature."""
-    municipalities = access.municipalities_for(request.user, "sign_college_decisions") | access.municipalities_for(
-        request.user, "record_college_decisions"
-    )
+    acting = access.acting_for(request.user)
+    offices = CollegeDecision.signing_offices_of(request.user)
     decisions = [
         decision
         for decision in CollegeDecision.objects.to_sign()
-        .filter(municipality__in=municipalities.values("pk"))
+        .filter(municipality__in=acting[0] | acting[1])
         .select_related("proposal", "municipality", "version")
-        if decision.parts_to_sign_by(request.user)
+        if decision.parts_to_sign_by(request.user, offices)
     ]
-    access.mark_visible(request.user, decisions)
+    access.mark_visible(request.user, decisions, acting)
     return render(
         request,
         "decisions/decision_list.html",

@@ -4,22 +4,32 @@ Each kind plans, for one object, the reminders it should have right now
 (`plan`). Planning is repeated whenever the object changes and by a periodic
 sweep; a reminder that is no longer in the plan when its time comes is
 skipped, not sent. Recipients are taken from the offices and memberships on
-the day the reminder is due."""
+the day the reminder is due.
+
+Event notices (work that arrived: an item answered, an agenda published, a
+decision to sign) are reminders due at the moment of the event, once per
+moment. They go only to whoever may open the page they link to when they go
+out, checked with that page's own permission-checked fetch."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from decisions.access import get_decision_for_user, get_track_for_user
 from decisions.models import CollegeDecision, CouncilTrack, RegionalProposal
 from governance.models import ConsultationBody, Membership, MonthlyEvaluation
-from meetings.models import ActionPoint, AgendaItem, Document, Meeting, Minutes, Submission
+from meetings.access import get_meeting_for_user, get_submission_for_user
+from meetings.minutes_views import get_minutes_for_user
+from meetings.models import ActionPoint, AgendaItem, Document, Meeting, Minutes, MinutesComment, Submission
 from municipalities.models import Municipality, Office, Person
 from reminders.models import Reminder, ReminderSettings
 
@@ -377,6 +387,411 @@ class EvaluationCreated(ReminderKind):
         return {"object": evaluation, "meeting": item.meeting if item else None}
 
 
+# Event notices.
+
+# A notice of an event helps while the event is fresh: one that could not go out
+# within two days (a worker that was down) is skipped, not sent late.
+EVENT_FRESH = datetime.timedelta(days=2)
+
+
+def with_login(people: models.QuerySet[Person], *, but: int | None = None) -> list[Person]:
+    """The people who can log in to open the page a notice links to, without the user whose step it was."""
+    people = people.filter(user__isnull=False, user__is_active=True).select_related("user")
+    if but is not None:
+        people = people.exclude(user=but)
+    return list(people.order_by("pk").distinct())
+
+
+def in_office(roles, municipality_id: int, on: datetime.date) -> models.QuerySet[Person]:
+    return Person.objects.filter(
+        pk__in=Office.objects.current(on).filter(role__in=roles, municipality=municipality_id).values("person")
+    )
+
+
+def body_secretaries(body_id: int, on: datetime.date) -> models.QuerySet[Person]:
+    secretariat = Membership.objects.current(on).filter(body=body_id, role=Membership.Role.SECRETARY)
+    return Person.objects.filter(pk__in=secretariat.values("person"))
+
+
+def opens(fetch, user, pk: int, **kwargs) -> bool:
+    """Whether the permission-checked fetch of the page lets the user in (not 404, not 403)."""
+    try:
+        fetch(user, pk, **kwargs)
+    except (Http404, PermissionDenied):
+        return False
+    return True
+
+
+def latest_history(obj, **filters) -> tuple[datetime.datetime | None, int | None]:
+    """When the last history row of that kind was written, and by whom: for a step the model stamps no time on."""
+    row = obj.history.filter(**filters).order_by("-history_date").values_list("history_date", "history_user").first()
+    return row or (None, None)
+
+
+class EventNotice(ReminderKind):
+    """Something happened that someone must act on: due at that moment, so sent once per event, and a
+    second event (a second publication, a second return) is a new notice."""
+
+    def moment_of(self, obj) -> datetime.datetime | None:
+        """When the event happened, or None when the object is not (or no longer) in that state."""
+        raise NotImplementedError
+
+    def recipients(self, obj) -> list[Person]:
+        raise NotImplementedError
+
+    def may_open(self, user, obj) -> bool:
+        raise NotImplementedError
+
+    def recent(self, since: datetime.datetime) -> models.QuerySet:
+        raise NotImplementedError
+
+    def fresh_until(self, obj, moment: datetime.datetime) -> datetime.datetime:
+        return moment + EVENT_FRESH
+
+    def plan(self, obj, conf: ReminderSettings) -> list[Due]:
+        moment = self.moment_of(obj)
+        if moment is None:
+            return []
+        until = self.fresh_until(obj, moment)
+        # Planned again just before sending: whoever may no longer open the page is left out then.
+        # A stale notice goes to no one anyway, so who may open it need not be asked.
+        check = timezone.now() < until
+        return [
+            Due(person, moment, anchor_of(moment), until)
+            for person in self.recipients(obj)
+            if not check or self.may_open(person.user, obj)
+        ]
+
+    def open_objects(self) -> models.QuerySet:
+        return self.recent(timezone.now() - EVENT_FRESH)
+
+
+class SubmissionAnswered(EventNotice):
+    """The coordinator triaged an item: its submitter hears what happened to it."""
+
+    kind = Reminder.Kind.SUBMISSION_ANSWERED
+    model = Submission
+    status = Submission.Status.ANSWERED
+
+    def moment_of(self, submission: Submission) -> datetime.datetime | None:
+        if submission.status != self.status:
+            return None
+        return submission.triaged_at
+
+    def recipients(self, submission: Submission) -> list[Person]:
+        return with_login(Person.objects.filter(user=submission.submitted_by_id), but=submission.triaged_by_id)
+
+    def may_open(self, user, submission: Submission) -> bool:
+        return opens(get_submission_for_user, user, submission.pk)
+
+    def recent(self, since):
+        return Submission.objects.filter(status=self.status, triaged_at__gte=since).select_related(
+            "agenda_item__meeting__body"
+        )
+
+    def link(self, submission: Submission) -> str:
+        return reverse("submission_detail", args=[submission.pk])
+
+    def subject(self, submission: Submission) -> str:
+        return _("Your item “%(title)s” has been answered") % {"title": submission.title}
+
+
+class SubmissionReturned(SubmissionAnswered):
+    kind = Reminder.Kind.SUBMISSION_RETURNED
+    status = Submission.Status.RETURNED
+
+    def subject(self, submission: Submission) -> str:
+        return _("Your item “%(title)s” has been sent back") % {"title": submission.title}
+
+
+class SubmissionRouted(SubmissionAnswered):
+    kind = Reminder.Kind.SUBMISSION_ROUTED
+    status = Submission.Status.ROUTED
+
+    def moment_of(self, submission: Submission) -> datetime.datetime | None:
+        item = submission.agenda_item if submission.agenda_item_id else None
+        if item is None or item.withdrawn or item.meeting.is_cancelled:
+            return None
+        return super().moment_of(submission)
+
+    def subject(self, submission: Submission) -> str:
+        return _("Your item “%(title)s” is on the agenda of %(meeting)s") % {
+            "title": submission.title,
+            "meeting": submission.agenda_item.meeting,
+        }
+
+    def context(self, submission: Submission) -> dict:
+        meeting = submission.agenda_item.meeting
+        return {"object": submission, "meeting": meeting, "documents_deadline": when(meeting.documents_deadline)}
+
+
+class ProposalSent(EventNotice):
+    """A regional proposal reached the college: its secretaries (and loco-secretarissen) record the decision."""
+
+    kind = Reminder.Kind.PROPOSAL_SENT
+    model = CollegeDecision
+
+    def moment_of(self, decision: CollegeDecision) -> datetime.datetime | None:
+        untouched = (
+            decision.outcome == CollegeDecision.Outcome.PENDING
+            and decision.signing == CollegeDecision.Signing.OPEN
+            and not decision.intended_on
+        )
+        if not untouched or decision.proposal.status != RegionalProposal.Status.SENT:
+            return None
+        return decision.version.frozen_at
+
+    def recipients(self, decision: CollegeDecision) -> list[Person]:
+        return with_login(in_office(Office.SECRETARY_ROLES, decision.municipality_id, timezone.localdate()))
+
+    def may_open(self, user, decision: CollegeDecision) -> bool:
+        return opens(get_decision_for_user, user, decision.pk, perm="record")
+
+    def recent(self, since):
+        return CollegeDecision.objects.filter(
+            proposal__status=RegionalProposal.Status.SENT,
+            outcome=CollegeDecision.Outcome.PENDING,
+            version__frozen_at__gte=since,
+        ).select_related("proposal__body", "municipality", "version")
+
+    def link(self, decision: CollegeDecision) -> str:
+        return reverse("decision_record", args=[decision.pk])
+
+    def subject(self, decision: CollegeDecision) -> str:
+        return _("For the college of %(municipality)s: “%(proposal)s”") % {
+            "municipality": decision.municipality,
+            "proposal": decision.proposal.title,
+        }
+
+    def context(self, decision: CollegeDecision) -> dict:
+        return {"object": decision, "sent_on": on(decision.proposal.sent_on)}
+
+
+class DecisionToSign(EventNotice):
+    """A recorded decision waits for signing: the mayor signs and the secretary co-signs, or a substitute
+    in office on the decision date (Gemeentewet art. 59a). The secretary who recorded it knows already."""
+
+    kind = Reminder.Kind.DECISION_TO_SIGN
+    model = CollegeDecision
+
+    def recorded(self, decision: CollegeDecision) -> datetime.datetime | None:
+        if decision.signing != CollegeDecision.Signing.TO_SIGN:
+            return None
+        moment, _by = latest_history(
+            decision, history_change_reason="recorded", signing=CollegeDecision.Signing.TO_SIGN
+        )
+        return moment
+
+    def moment_of(self, decision: CollegeDecision) -> datetime.datetime | None:
+        if decision.proposal.status not in (RegionalProposal.Status.SENT, RegionalProposal.Status.DECIDED):
+            return None
+        return self.recorded(decision)
+
+    def recipients(self, decision: CollegeDecision) -> list[Person]:
+        signatories = in_office(
+            Office.MAYOR_ROLES | Office.SECRETARY_ROLES, decision.municipality_id, timezone.localdate()
+        )
+        return with_login(signatories, but=decision.recorded_by_id)
+
+    def may_open(self, user, decision: CollegeDecision) -> bool:
+        # Only who still has a signature to give: a mayor who signed, or a second secretary once one
+        # co-signed, is no longer waited for.
+        return bool(decision.parts_to_sign_by(user)) and opens(get_decision_for_user, user, decision.pk, perm="sign")
+
+    def recent(self, since):
+        recorded = CollegeDecision.history.filter(history_change_reason="recorded", history_date__gte=since)
+        return (
+            CollegeDecision.objects.to_sign()
+            .filter(pk__in=recorded.values("id"))
+            .select_related("proposal", "municipality", "version")
+        )
+
+    def link(self, decision: CollegeDecision) -> str:
+        return reverse("my_signatures")
+
+    def subject(self, decision: CollegeDecision) -> str:
+        return _("To sign: the decision of %(municipality)s on “%(proposal)s”") % {
+            "municipality": decision.municipality,
+            "proposal": decision.proposal.title,
+        }
+
+    def context(self, decision: CollegeDecision) -> dict:
+        return {"object": decision, "decided_on": on(decision.decided_on)}
+
+
+class CouncilStep(EventNotice):
+    """The college's step handed the council track to the griffier: an intended decision to send to the
+    council, or a signed decision to inform the council of. One notice per step, at the moment of the
+    college's step; the griffier's later steps on the same track are the griffier's own doing."""
+
+    kind = Reminder.Kind.COUNCIL_STEP
+    model = CouncilTrack
+
+    def moment_of(self, track: CouncilTrack) -> datetime.datetime | None:
+        decision = track.decision
+        if decision is None or track.sent_to_council_on or track.status == CouncilTrack.Status.NOT_NEEDED:
+            return None
+        if track.proposal.status not in (RegionalProposal.Status.SENT, RegionalProposal.Status.DECIDED):
+            return None
+        _step, whose = track.next_step()
+        if whose != str(_("griffier")):
+            return None
+        if track.is_two_step and decision.intended_on:
+            moment, _by = latest_history(decision, history_change_reason="intended decision")
+            return moment
+        if track.involvement == CouncilTrack.Involvement.INFORMED and decision.is_final:
+            return max(filter(None, [decision.mayor_signed_at, decision.secretary_signed_at]), default=None)
+        # Framework setting and zienswijze are the council's turn from the start, as the griffier set them.
+        return None
+
+    def recipients(self, track: CouncilTrack) -> list[Person]:
+        return with_login(in_office({Office.Role.GRIFFIER}, track.municipality_id, timezone.localdate()))
+
+    def may_open(self, user, track: CouncilTrack) -> bool:
+        return opens(get_track_for_user, user, track.pk, keep=True)
+
+    def recent(self, since):
+        intended = CollegeDecision.history.filter(history_change_reason="intended decision", history_date__gte=since)
+        return (
+            CouncilTrack.objects.filter(sent_to_council_on__isnull=True)
+            .filter(
+                models.Q(decision__in=intended.values("id"))
+                | models.Q(decision__mayor_signed_at__gte=since)
+                | models.Q(decision__secretary_signed_at__gte=since)
+            )
+            .select_related("proposal", "municipality", "decision__version")
+        )
+
+    def link(self, track: CouncilTrack) -> str:
+        return reverse("council_track_edit", args=[track.pk])
+
+    def subject(self, track: CouncilTrack) -> str:
+        return _("Council of %(municipality)s, “%(proposal)s”: %(step)s") % {
+            "municipality": track.municipality,
+            "proposal": track.proposal.title,
+            "step": track.next_step()[0],
+        }
+
+    def context(self, track: CouncilTrack) -> dict:
+        decision = track.decision
+        return {
+            "object": track,
+            "step": track.next_step()[0],
+            "intended_on": on(decision.intended_on) if track.is_two_step and decision.intended_on else "",
+            "decided_on": on(decision.decided_on) if decision.is_final else "",
+        }
+
+
+class CommentOnMinutes(EventNotice):
+    """A member commented on minutes sent for comment: the body's secretary, who writes them, hears of it."""
+
+    kind = Reminder.Kind.MINUTES_COMMENT
+    model = MinutesComment
+
+    def moment_of(self, comment: MinutesComment) -> datetime.datetime | None:
+        minutes = comment.minutes
+        if minutes.status == Minutes.Status.ADOPTED or minutes.meeting.is_cancelled:
+            return None
+        return comment.created_at
+
+    def recipients(self, comment: MinutesComment) -> list[Person]:
+        return with_login(
+            body_secretaries(comment.minutes.meeting.body_id, timezone.localdate()), but=comment.author_id
+        )
+
+    def may_open(self, user, comment: MinutesComment) -> bool:
+        return opens(get_minutes_for_user, user, comment.minutes_id, write=True)
+
+    def recent(self, since):
+        return MinutesComment.objects.filter(created_at__gte=since).select_related(
+            "minutes__meeting__body", "author__person"
+        )
+
+    def link(self, comment: MinutesComment) -> str:
+        return reverse("minutes_detail", args=[comment.minutes_id])
+
+    def subject(self, comment: MinutesComment) -> str:
+        return _("Comment on the minutes of %(meeting)s") % {"meeting": comment.minutes.meeting}
+
+    def context(self, comment: MinutesComment) -> dict:
+        person = getattr(comment.author, "person", None)
+        return {"object": comment, "meeting": comment.minutes.meeting, "author": person or comment.author}
+
+
+class ItemForwarded(EventNotice):
+    """An item was forwarded to a meeting of the body this one prepares: its secretary fits it in."""
+
+    kind = Reminder.Kind.ITEM_FORWARDED
+    model = AgendaItem
+
+    def forwarded(self, item: AgendaItem) -> tuple[datetime.datetime | None, int | None]:
+        # The item stamps no time of its own: its first history row is the forwarding.
+        return latest_history(item, history_type="+")
+
+    def moment_of(self, item: AgendaItem) -> datetime.datetime | None:
+        if not item.forwarded_from_id or item.withdrawn or item.meeting.status not in Meeting.AGENDA_OPEN:
+            return None
+        moment, _by = self.forwarded(item)
+        return moment
+
+    def recipients(self, item: AgendaItem) -> list[Person]:
+        _moment, by = self.forwarded(item)
+        return with_login(body_secretaries(item.meeting.body_id, timezone.localdate()), but=by)
+
+    def may_open(self, user, item: AgendaItem) -> bool:
+        return opens(get_meeting_for_user, user, item.meeting_id, prepare=True)
+
+    def recent(self, since):
+        created = AgendaItem.history.filter(history_type="+", history_date__gte=since, forwarded_from__isnull=False)
+        return AgendaItem.objects.filter(
+            pk__in=created.values("id"), withdrawn=False, meeting__status__in=Meeting.AGENDA_OPEN
+        ).select_related("meeting__body", "forwarded_from__meeting__body")
+
+    def link(self, item: AgendaItem) -> str:
+        return reverse("meeting_agenda", args=[item.meeting_id])
+
+    def subject(self, item: AgendaItem) -> str:
+        return _("“%(title)s” has been forwarded to %(meeting)s") % {"title": item.title, "meeting": item.meeting}
+
+    def context(self, item: AgendaItem) -> dict:
+        source = item.forwarded_from.meeting if item.forwarded_from_id else None
+        return {"object": item, "meeting": item.meeting, "source": source}
+
+
+class AgendaPublished(EventNotice):
+    """The agenda is out: the body's members on the meeting date read it (not the one who published it)."""
+
+    kind = Reminder.Kind.AGENDA_PUBLISHED
+    model = Meeting
+
+    def moment_of(self, meeting: Meeting) -> datetime.datetime | None:
+        if meeting.status != Meeting.Status.PUBLISHED:
+            return None
+        return meeting.published_at
+
+    def fresh_until(self, meeting: Meeting, moment: datetime.datetime) -> datetime.datetime:
+        return min(moment + EVENT_FRESH, meeting.starts_at)
+
+    def recipients(self, meeting: Meeting) -> list[Person]:
+        members = meeting.body.memberships.current(timezone.localdate(meeting.starts_at))
+        return with_login(Person.objects.filter(pk__in=members.values("person")), but=meeting.published_by_id)
+
+    def may_open(self, user, meeting: Meeting) -> bool:
+        return opens(get_meeting_for_user, user, meeting.pk)
+
+    def recent(self, since):
+        return Meeting.objects.filter(status=Meeting.Status.PUBLISHED, published_at__gte=since).select_related("body")
+
+    def link(self, meeting: Meeting) -> str:
+        return reverse("meeting_detail", args=[meeting.pk])
+
+    def subject(self, meeting: Meeting) -> str:
+        return _("The agenda of %(meeting)s has been published") % {"meeting": meeting}
+
+    def context(self, meeting: Meeting) -> dict:
+        return {"object": meeting, "starts": when(meeting.starts_at)}
+
+
 KINDS: dict[str, ReminderKind] = {
     spec.kind: spec
     for spec in (
@@ -390,6 +805,15 @@ KINDS: dict[str, ReminderKind] = {
         ActionDue(),
         ActionOverdue(),
         EvaluationCreated(),
+        SubmissionAnswered(),
+        SubmissionReturned(),
+        SubmissionRouted(),
+        ProposalSent(),
+        DecisionToSign(),
+        CouncilStep(),
+        CommentOnMinutes(),
+        ItemForwarded(),
+        AgendaPublished(),
     )
 }
 

@@ -53,6 +53,7 @@ class ReminderSettings(SingletonModel):
 
     class Meta:
         verbose_name = _("reminder settings")
+        verbose_name_plural = _("reminder settings")
 
     def __str__(self) -> str:
         return str(_("Reminder settings"))
@@ -134,6 +135,16 @@ class Reminder(models.Model):
         ACTION_OVERDUE = "action_overdue", _("action point overdue")
         MINUTES_UNSENT = "minutes_unsent", _("minutes not yet sent")
         EVALUATION = "evaluation", _("monthly evaluation")
+        # Notices of something that just happened, sent once at that moment.
+        SUBMISSION_ANSWERED = "submission_answered", _("your item was answered")
+        SUBMISSION_RETURNED = "submission_returned", _("your item was sent back")
+        SUBMISSION_ROUTED = "submission_routed", _("your item is on an agenda")
+        PROPOSAL_SENT = "proposal_sent", _("regional proposal for your college")
+        DECISION_TO_SIGN = "decision_to_sign", _("college decision to sign")
+        COUNCIL_STEP = "council_step", _("council step to take")
+        MINUTES_COMMENT = "minutes_comment", _("comment on minutes")
+        ITEM_FORWARDED = "item_forwarded", _("item forwarded to your meeting")
+        AGENDA_PUBLISHED = "agenda_published", _("agenda published")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")

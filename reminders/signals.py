@@ -9,7 +9,7 @@ from django.dispatch import receiver
 
 from decisions.models import CollegeDecision, CouncilTrack, RegionalProposal, proposal_sent
 from governance.models import MonthlyEvaluation
-from meetings.models import ActionPoint, AgendaItem, Document, Meeting, Minutes, Submission
+from meetings.models import ActionPoint, AgendaItem, Document, Meeting, Minutes, MinutesComment, Submission
 from reminders.kinds import KINDS, DocumentsMissing
 from reminders.models import Reminder, ReminderSettings
 from reminders.planning import plan_many, plan_reminders
@@ -40,6 +40,7 @@ def item_saved(sender, instance: AgendaItem, update_fields=None, raw=False, **kw
 def submission_saved(sender, instance: Submission, raw=False, **kwargs) -> None:
     if raw:
         return
+    plan_reminders(instance)  # the notice to its submitter when it is answered, sent back or put on an agenda
     if instance.preferred_meeting_id:
         plan_reminders(instance.preferred_meeting, [KINDS[Reminder.Kind.AGENDA_DEADLINE]])
     if instance.agenda_item_id:
@@ -62,16 +63,24 @@ def minutes_saved(sender, instance: Minutes, raw=False, **kwargs) -> None:
 @receiver(post_save, sender=CouncilTrack)
 @receiver(post_save, sender=ActionPoint)
 @receiver(post_save, sender=MonthlyEvaluation)
+@receiver(post_save, sender=MinutesComment)
 def saved(sender, instance, update_fields=None, raw=False, **kwargs) -> None:
     if not raw and relevant(update_fields):
         plan_reminders(instance)
 
 
+@receiver(post_save, sender=CollegeDecision)
+def college_step_taken(sender, instance: CollegeDecision, update_fields=None, raw=False, **kwargs) -> None:
+    """An intended or a signed decision can hand the council track to the griffier."""
+    if not raw and relevant(update_fields) and instance.track is not None:
+        plan_reminders(instance.track, [KINDS[Reminder.Kind.COUNCIL_STEP]])
+
+
 @receiver(proposal_sent)
 def plan_proposal(sender, proposal: RegionalProposal, **kwargs) -> None:
     """The reminders of every college decision and council track of the proposal."""
-    plan_many(list(proposal.college_decisions.select_related("proposal", "municipality")))
-    plan_many(list(proposal.council_tracks.select_related("proposal", "municipality")))
+    plan_many(list(proposal.college_decisions.select_related("proposal__body", "municipality", "version")))
+    plan_many(list(proposal.council_tracks.select_related("proposal", "municipality", "decision__version")))
 
 
 @receiver(post_save, sender=RegionalProposal)

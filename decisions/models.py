@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
 from core.files import sha256_of
+from core.periods import working_day_on_or_before
 from core.workflow import StatusWorkflow, TransitionNotAllowed
 from decisions import rules
 from governance.models import ConsultationBody, Cooperation, Participation
@@ -247,6 +248,11 @@ class RegionalProposal(StatusWorkflow, models.Model):
 
     def adopt(self, *, by) -> None:
         """The body adopts the regional position in a meeting it held, on that meeting's date."""
+        meeting = self.adopting_meeting()
+        self._transition(self.Status.ADOPTED, adopted_on=timezone.localdate(meeting.starts_at))
+
+    def adopting_meeting(self) -> Meeting:
+        """The held meeting of the body whose agenda item adopts the position; refuses any other."""
         item = self.agenda_item
         if item is None:
             raise TransitionNotAllowed(
@@ -263,7 +269,7 @@ class RegionalProposal(StatusWorkflow, models.Model):
                 _("The meeting of %(date)s has not been held yet; the position is adopted in a held meeting.")
                 % {"date": date_format(timezone.localdate(meeting.starts_at))}
             )
-        self._transition(self.Status.ADOPTED, adopted_on=timezone.localdate(meeting.starts_at))
+        return meeting
 
     @transaction.atomic
     def send(self, *, by, on: datetime.date | None = None) -> ProposalVersion:
@@ -944,6 +950,8 @@ class DecisionPdf(models.Model):
 
     class Meta:
         ordering = ["decision", "-lock_version"]
+        verbose_name = _("decision PDF")
+        verbose_name_plural = _("decision PDFs")
         constraints = [models.UniqueConstraint(fields=["decision", "lock_version"], name="decision_pdf_once_per_state")]
 
     def __str__(self) -> str:
@@ -1079,7 +1087,9 @@ class CouncilTrack(models.Model):
     def outcome_choices(self) -> list[tuple[str, str]]:
         return [(value, self.Outcome(value).label) for value in rules.OUTCOMES_BY_INVOLVEMENT[self.involvement]]
 
-    # Deadlines worked backwards from the right end: the council date, or the end of the opinion period.
+    # Deadlines worked backwards from the right end: the council date, or the end of the opinion period; each
+    # on a working day (the working-day rule, core/periods.py). The opinion period itself is a term of the
+    # Wgr, which the Algemene termijnenwet lengthens rather than shortens, so its end is left as it is.
 
     @property
     def latest_college_decision(self) -> datetime.date | None:
@@ -1090,18 +1100,19 @@ class CouncilTrack(models.Model):
             end = min(filter(None, [end, self.proposal.opinion_period_end]))
         if not end:
             return None
-        return end - datetime.timedelta(weeks=self.municipality.council_lead_weeks)
+        return working_day_on_or_before(end - datetime.timedelta(weeks=self.municipality.council_lead_weeks))
 
     @property
     def latest_administrative_meeting(self) -> datetime.date | None:
         """When the regional body must have adopted the proposal for this council to make it."""
         if self.involvement == self.Involvement.OPINION and self.proposal.opinion_period_end:
             # The councils have the whole opinion period from the day the regional body sends the draft.
-            return self.proposal.opinion_period_end - datetime.timedelta(weeks=self.proposal.opinion_weeks)
+            start = self.proposal.opinion_period_end - datetime.timedelta(weeks=self.proposal.opinion_weeks)
+            return working_day_on_or_before(start)
         college = self.latest_college_decision
         if college is None:
             return None
-        return college - COLLEGE_PREPARATION
+        return working_day_on_or_before(college - COLLEGE_PREPARATION)
 
     def deadlines(self) -> list[tuple[str, datetime.date]]:
         """Every date the griffier works towards, in order, with its name."""

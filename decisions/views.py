@@ -2,12 +2,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import safe_next
 from core.pdf import render_pdf
@@ -154,9 +156,127 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+GUARDED_PROPOSAL_STEPS = {
+    "adopt": RegionalProposal.Status.ADOPTED,
+    "send": RegionalProposal.Status.SENT,
+    "withdraw": RegionalProposal.Status.WITHDRAWN,
+}
+
+
+def _proposal_step_done(proposal: RegionalProposal, action: str) -> str | None:
+    """For a confirmation page reached again: the step already happened."""
+    if action == "adopt" and proposal.adopted_on:
+        return _("The regional position was already adopted on %(date)s.") % {"date": date_format(proposal.adopted_on)}
+    if action == "send" and proposal.sent_on:
+        return _("The proposal was already sent to the colleges on %(date)s.") % {"date": date_format(proposal.sent_on)}
+    if action == "withdraw" and proposal.status == RegionalProposal.Status.WITHDRAWN:
+        return _("The proposal was already withdrawn: %(reason)s") % {"reason": proposal.withdrawal_reason}
+    return None
+
+
+def _proposal_confirmation(request: HttpRequest, proposal: RegionalProposal, action: str, form=None, status=200):
+    consequences, groups = [], []
+    done = _proposal_step_done(proposal, action)
+    if not done and not proposal.can_become(GUARDED_PROPOSAL_STEPS[action]):
+        done = _("This proposal is %(status)s; this step is no longer possible.") % {
+            "status": proposal.get_status_display()
+        }
+    if action == "adopt":
+        heading, verb = _("Adopt the regional position?"), _("Yes, adopt")
+        try:
+            meeting = None if done else proposal.adopting_meeting()
+        except TransitionNotAllowed as error:
+            done = str(error)
+        if not done:
+            consequences = [
+                _("%(body)s adopts the regional position on %(date)s, in its meeting of %(meeting)s (item %(number)s).")
+                % {
+                    "body": proposal.body.name,
+                    "date": date_format(timezone.localdate(meeting.starts_at)),
+                    "meeting": meeting.long_name(),
+                    "number": proposal.agenda_item.number,
+                },
+                _("The text is frozen: the key message, the decision points and the sections no longer change."),
+                _(
+                    "Then the proposal can be sent to the colleges. The adoption cannot be undone; the proposal can "
+                    "only be withdrawn."
+                ),
+            ]
+    elif action == "send":
+        heading, verb = _("Send the proposal to the colleges?"), _("Yes, send")
+        today = timezone.localdate()
+        participants = list(proposal.cooperation.participants_on(today).order_by("name"))
+        leaving = proposal.leaving_dates()
+        names = [
+            _("%(municipality)s (leaves the cooperation on %(date)s)")
+            % {"municipality": m.name, "date": date_format(leaving[m.pk])}
+            if m.pk in leaving
+            else m.name
+            for m in participants
+        ]
+        consequences = [
+            _("The text is frozen as version %(number)s, with its checksum; it no longer changes.")
+            % {"number": proposal.versions.count() + 1},
+            ngettext(
+                "Today, %(date)s, %(count)s college receives the proposal: a college decision and a council track "
+                "open for it.",
+                "Today, %(date)s, %(count)s colleges receive the proposal: a college decision and a council track "
+                "open for each.",
+                len(participants),
+            )
+            % {"date": date_format(today), "count": len(participants)},
+            _(
+                "The reminders of their deadlines are planned. Sending cannot be undone; the proposal can only be "
+                "withdrawn."
+            ),
+        ]
+        groups = [(_("The municipalities that receive it on %(date)s") % {"date": date_format(today)}, names)]
+    else:
+        heading, verb = _("Withdraw the proposal?"), _("Yes, withdraw")
+        form = form or WithdrawForm()
+        consequences = [
+            _("The proposal is withdrawn with your reason; it stays visible as withdrawn."),
+            _("This cannot be undone."),
+        ]
+        received = [d.municipality.name for d in proposal.college_decisions.select_related("municipality")]
+        if received:
+            consequences.insert(
+                1,
+                ngettext(
+                    "The %(count)s college that received it sees it withdrawn; its pending reminders are set aside.",
+                    "The %(count)s colleges that received it see it withdrawn; their pending reminders are set aside.",
+                    len(received),
+                )
+                % {"count": len(received)},
+            )
+            groups = [(_("The colleges that received it"), received)]
+    context = {
+        "heading": heading,
+        "subject": proposal.title,
+        "consequences": consequences,
+        "groups": groups,
+        "done": done,
+        "form": form if action == "withdraw" else None,
+        "action_url": reverse("proposal_transition", args=[proposal.pk, action]),
+        "verb": verb,
+        "back_url": reverse("proposal_detail", args=[proposal.pk]),
+    }
+    return render(request, "components/confirm.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
 def proposal_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """GET (adopting, sending, withdrawing): what the step does and to whom, to confirm; POST: the step itself."""
+    if request.method == "GET" and action not in GUARDED_PROPOSAL_STEPS:
+        return HttpResponseNotAllowed(["POST"])
     proposal = access.get_proposal_for_user(request.user, pk, manage=True)
+    if request.method == "GET":
+        return _proposal_confirmation(request, proposal, action)
+    done = _proposal_step_done(proposal, action) if action in GUARDED_PROPOSAL_STEPS else None
+    if done:
+        # A second submit of the same confirmation: say so, change nothing.
+        messages.info(request, done)
+        return redirect("proposal_detail", pk=proposal.pk)
     try:
         with transaction.atomic():
             if action == "adopt":
@@ -171,7 +291,9 @@ def proposal_transition(request: HttpRequest, pk: int, action: str) -> HttpRespo
                 )
             elif action == "withdraw":
                 form = WithdrawForm(request.POST)
-                proposal.withdraw(by=request.user, reason=form.data.get("reason", ""))
+                if not form.is_valid():
+                    return _proposal_confirmation(request, proposal, action, form=form, status=400)
+                proposal.withdraw(by=request.user, reason=form.cleaned_data["reason"])
                 messages.success(request, _("The proposal is withdrawn."))
             elif action == "close":
                 proposal.close(by=request.user)
@@ -307,11 +429,94 @@ def decision_intended(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+def _signed_by(decision: CollegeDecision, user) -> str | None:
+    """For a signing page reached again: the user already signed (or the decision is final)."""
+    for part in ("mayor", "secretary"):
+        if getattr(decision, f"{part}_signed_by_id") == user.pk and not decision.parts_to_sign_by(user):
+            return _("You already signed this decision on %(date)s.") % {
+                "date": date_format(timezone.localtime(getattr(decision, f"{part}_signed_at")), "j F Y, H:i")
+            }
+    if decision.signing == CollegeDecision.Signing.SIGNED:
+        return _("This decision is already signed by both signatories; it is final.")
+    return None
+
+
+def _next_from_query(request: HttpRequest, fallback: str) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+def _signing_confirmation(request: HttpRequest, decision: CollegeDecision) -> HttpResponse:
+    back = _next_from_query(request, reverse("my_signatures"))
+    offices = CollegeDecision.signing_offices_of(request.user)
+    parts = decision.parts_to_sign_by(request.user, offices)
+    done = _signed_by(decision, request.user)
+    if not done and decision.signing != CollegeDecision.Signing.TO_SIGN:
+        done = _("This decision does not wait for signing: it is %(signing)s.") % {
+            "signing": decision.get_signing_display()
+        }
+    if not done and not parts:
+        done = str(decision._refuse_signatory())
+    consequences = []
+    if not done:
+        part = parts[0]
+        office = decision.capacities_of(request.user, offices)[part]
+        other = "secretary" if part == "mayor" else "mayor"
+        consequences = [
+            _("You sign as %(role)s of %(municipality)s.")
+            % {"role": office.get_role_display(), "municipality": decision.municipality.name},
+            _("The decision of the college: %(outcome)s, decided on %(date)s%(reference)s.")
+            % {
+                "outcome": decision.get_outcome_display(),
+                "date": date_format(decision.decided_on),
+                "reference": f", {decision.reference}" if decision.reference else "",
+            },
+            _(
+                "With your signature the decision is final: the PDF of the college decision is made, with both "
+                "signatures, and the regional outcome counts it."
+            )
+            if getattr(decision, f"{other}_signed_by_id")
+            else _(
+                "Then the decision waits for the other signature; with both it is final and the PDF of the college "
+                "decision is made."
+            ),
+            _("A signature cannot be undone."),
+        ]
+    context = {
+        "heading": _("Sign the college decision?"),
+        "subject": f"{decision.proposal.title} – {decision.municipality.name}",
+        "consequences": consequences,
+        "links": [(_("Read the decision (PDF)"), reverse("decision_preview_pdf", args=[decision.pk]))]
+        if not done
+        else [],
+        "done": done,
+        "hidden": [("lock_version", decision.lock_version), ("next", back)],
+        "action_url": reverse("decision_sign", args=[decision.pk, "sign"]),
+        "verb": _("Yes, sign"),
+        "back_url": back,
+    }
+    return render(request, "components/confirm.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 def decision_sign(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """GET (signing only): what signing does, to confirm; POST: the signature or the sending back."""
+    if request.method == "GET" and action != "sign":
+        return HttpResponseNotAllowed(["POST"])
     decision = access.get_decision_for_user(request.user, pk, perm="sign")
+    if request.method == "GET":
+        return _signing_confirmation(request, decision)
     form = SignForm(request.POST)
     form.is_valid()
+    done = _signed_by(decision, request.user) if action == "sign" else None
+    if done:
+        # A second submit of the same confirmation: say so, sign nothing twice.
+        messages.info(request, done)
+        return redirect(safe_next(request, reverse("my_signatures")))
     try:
         if action == "sign":
             part = decision.sign(by=request.user, lock_version=form.cleaned_data.get("lock_version"))

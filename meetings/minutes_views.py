@@ -12,12 +12,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import safe_next
 from governance.models import Cooperation, Membership
@@ -170,10 +171,9 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     items = list(
         minutes.items.select_related("agenda_item").prefetch_related("action_points__owner", "agenda_item__proposals")
     )
-    on = timezone.localtime(meeting.starts_at).date()
-    owners = Person.objects.filter(pk__in=Office.objects.current(on).values("person")).order_by("surname")
+    owners, first = _action_point_owners(meeting)
     for item in items:
-        item.action_form = ActionPointForm(owners=owners, prefix=f"item{item.pk}")
+        item.action_form = ActionPointForm(owners=owners, first=first, prefix=f"item{item.pk}")
     return render(
         request,
         "meetings/minutes_form.html",
@@ -217,6 +217,18 @@ def minutes_item_save(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse({"version": item.version, "saved_at": timezone.localtime().strftime("%H:%M:%S")})
 
 
+def _action_point_owners(meeting: Meeting):
+    """Who may own an action point of this meeting (office holders on its day, its members and attendees),
+    and those offered first: the body's members and the meeting's attendees."""
+    on = timezone.localtime(meeting.starts_at).date()
+    members = meeting.body.memberships.current(on).values("person")
+    attendees = meeting.attendance.filter(person__isnull=False).values("person")
+    first = list(Person.objects.filter(Q(pk__in=members) | Q(pk__in=attendees)).order_by("surname", "given_name"))
+    holders = Person.objects.filter(pk__in=Office.objects.current(on).values("person"))
+    owners = (holders | Person.objects.filter(pk__in=[p.pk for p in first])).order_by("surname", "given_name")
+    return owners, first
+
+
 @require_POST
 def action_point_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(MinutesItem.objects.select_related("minutes__meeting__body", "agenda_item"), pk=pk)
@@ -228,7 +240,8 @@ def action_point_add(request: HttpRequest, pk: int) -> HttpResponse:
             {"message": _("The minutes are adopted."), "meeting": minutes.meeting},
             status=CONFLICT,
         )
-    form = ActionPointForm(request.POST, owners=Person.objects.all(), prefix=f"item{item.pk}")
+    owners, first = _action_point_owners(minutes.meeting)
+    form = ActionPointForm(request.POST, owners=owners, first=first, prefix=f"item{item.pk}")
     if form.is_valid():
         action = form.save(commit=False)
         action.minutes_item = item
@@ -249,9 +262,81 @@ def action_point_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+def _adopting_meeting(minutes: Minutes, chosen: str) -> Meeting | None:
+    """The meeting of the same body the minutes are adopted in: the chosen one, else the one with the item."""
+    if chosen:
+        return minutes.meeting.body.meetings.filter(pk=chosen).first() if chosen.isdigit() else None
+    item = minutes.adoption_item()
+    return item.meeting if item is not None else None
+
+
+def _adoption_done(minutes: Minutes) -> str | None:
+    if minutes.status != Minutes.Status.ADOPTED:
+        return None
+    return _("These minutes were already adopted in the meeting of %(meeting)s.") % {
+        "meeting": minutes.adopted_in.long_name()
+    }
+
+
+def _adoption_confirmation(request: HttpRequest, minutes: Minutes, chosen: str) -> HttpResponse:
+    meeting = _adopting_meeting(minutes, chosen)
+    done = _adoption_done(minutes)
+    consequences = []
+    if not done and meeting is None:
+        done = _("Choose the meeting of this body in which the minutes are adopted.")
+    elif not done:
+        try:
+            minutes.check_adoption(meeting)
+            if not minutes.can_become(Minutes.Status.ADOPTED):
+                done = _("These minutes are %(status)s; send them for comment before they are adopted.") % {
+                    "status": minutes.get_status_display()
+                }
+        except ValidationError as error:
+            done = " ".join(error.messages)
+    if not done:
+        fields = minutes.adoption_fields(meeting)
+        consequences = [
+            _("The minutes of %(minutes)s are adopted in the meeting of %(meeting)s.")
+            % {"minutes": minutes.meeting.long_name(), "meeting": meeting.long_name()},
+            _("They read: “%(line)s”, signed by the secretary %(secretary)s and the chair %(chair)s.")
+            % {
+                "line": fields["adoption_line"],
+                "secretary": fields["secretary_name"] or "–",
+                "chair": fields["chair_name"] or "–",
+            },
+            _("They lock: from then on, a correction only goes in an erratum. This cannot be undone."),
+            _("The PDF of the adopted minutes is made."),
+            _("Office holders of the municipalities of the cooperation can read them, without the confidential items."),
+        ]
+    context = {
+        "heading": _("Adopt these minutes?"),
+        "subject": _("Minutes of %(meeting)s") % {"meeting": minutes.meeting.long_name()},
+        "consequences": consequences,
+        "done": done,
+        "hidden": [("meeting", meeting.pk)] if meeting else [],
+        "action_url": reverse("minutes_transition", args=[minutes.pk, "adopt"]),
+        "verb": _("Yes, adopt"),
+        "back_url": reverse("meeting_detail", args=[meeting.pk])
+        if meeting
+        else reverse("minutes_detail", args=[minutes.pk]),
+    }
+    return render(request, "components/confirm.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 def minutes_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """GET (adopting only): what adopting does, to confirm; POST: the step itself."""
+    if request.method == "GET" and action != "adopt":
+        return HttpResponseNotAllowed(["POST"])
     minutes = get_minutes_for_user(request.user, pk)
+    if action == "adopt":
+        get_minutes_for_user(request.user, pk, write=True)
+        if request.method == "GET":
+            return _adoption_confirmation(request, minutes, request.GET.get("meeting", ""))
+        done = _adoption_done(minutes)
+        if done:
+            messages.info(request, done)
+            return redirect("minutes_detail", pk=minutes.pk)
     try:
         if action == "send":
             get_minutes_for_user(request.user, pk, write=True)

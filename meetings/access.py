@@ -193,3 +193,38 @@ def submitting_municipalities(user):
             *by_membership.values_list("on_behalf_of", flat=True),
         ]
     )
+
+
+def invited_items(user) -> QuerySet[AgendaItem]:
+    """For an alderman: the items of published meetings to come in their portfolios; for the chair of a
+    portfolio-holder meeting also the items of the coordination meetings in its policy area."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from governance.models import Membership, Participation
+
+    person = getattr(user, "person", None)
+    if person is None:
+        return AgendaItem.objects.none()
+    today = timezone.localdate()
+    offices = Office.objects.current(today).filter(person=person, role=Office.Role.ALDERMAN)
+    cooperations = Participation.objects.active_on(today).filter(municipality__in=offices.values("municipality"))
+    as_portfolio_holder = Q(
+        meeting__body__kind__in=ConsultationBody.INVITING_KINDS - {ConsultationBody.Kind.COORDINATION},
+        meeting__body__cooperation__in=cooperations.values("cooperation"),
+        portfolio__in=offices.values("portfolios"),
+    )
+    chairs = Membership.objects.current(today).filter(
+        person=person,
+        role=Membership.Role.CHAIR,
+        body__kind=ConsultationBody.Kind.PORTFOLIO_HOLDERS,
+        body__cooperation=OuterRef("meeting__body__cooperation"),
+        body__policy_area=OuterRef("portfolio"),
+    )
+    as_lead = Q(meeting__body__kind=ConsultationBody.Kind.COORDINATION) & Exists(chairs)
+    return AgendaItem.objects.filter(
+        as_portfolio_holder | as_lead,
+        meeting__status=Meeting.Status.PUBLISHED,
+        meeting__starts_at__gte=timezone.now(),
+        withdrawn=False,
+        confidential=False,
+    ).order_by("meeting__starts_at", "position")

@@ -181,13 +181,27 @@ class AgendaItemForm(forms.ModelForm):
         fields = ["title", "explanation", "purpose", "portfolio", "confidential"]
         widgets = {"explanation": forms.Textarea(attrs={"rows": 4}), "purpose": forms.RadioSelect}
 
-    def __init__(self, *args, meeting: Meeting, **kwargs):
+    def __init__(self, *args, meeting: Meeting, ask_reason: bool = True, **kwargs):
+        """`ask_reason=False` where the page asks the reason once for all its changes (the agenda builder)."""
         super().__init__(*args, **kwargs)
         self.fields["purpose"].required = True
         self.fields["purpose"].choices = Purpose.choices
         self.fields["version"].initial = meeting.agenda_version
-        if not meeting.is_published:
+        if meeting.is_published and ask_reason:
+            reason = self.fields["reason"]
+            reason.required = True
+            reason.help_text = _("It is shown with the change in the addendum to the agenda.")
+            reason.error_messages["required"] = _(
+                "The agenda is published: give the reason for this change (the addendum)."
+            )
+        else:
             del self.fields["reason"]
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The model's rule repeats the required purpose's message; one is enough.
+        if len(self._errors.get("purpose", [])) > 1:
+            self._errors["purpose"] = self.error_class(self._errors["purpose"][-1:])
 
     def item_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
@@ -252,6 +266,9 @@ class SubmissionForm(forms.ModelForm):
         )
         if municipalities.count() == 1:
             self.fields["municipality"].initial = municipalities.first()
+        # A purpose is required: no empty choice, and discussion is what most submissions ask for.
+        self.fields["purpose"].choices = Purpose.choices
+        self.fields["purpose"].initial = Purpose.DISCUSSION
 
 
 class AnswerForm(forms.Form):
@@ -263,6 +280,14 @@ class SendBackForm(forms.Form):
 
 
 class RouteForm(forms.Form):
+    """The meeting select offers only the open meetings of the chosen body; it follows the body select
+    (by htmx, or without script by the refresh button the form template shows)."""
+
+    template_name = "components/forms/dependent.html"
+    controlling_field = "body"
+    dependent_field = "meeting"
+    refresh_label = _("Show the meetings of this body")
+
     body = forms.ModelChoiceField(
         label=_("consultation body"), queryset=ConsultationBody.objects.filter(is_active=True)
     )
@@ -273,12 +298,42 @@ class RouteForm(forms.Form):
         help_text=_("Empty: the body's next planned meeting."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, refresh_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        self.refresh_url = refresh_url
+        # Every meeting to come is accepted, so that a wrong one gets its own clear message in clean().
         self.fields["meeting"].queryset = Meeting.objects.upcoming().select_related("body")
-        self.fields["meeting"].label_from_instance = lambda m: (
-            f"{m.body.name}, {timezone.localtime(m.starts_at):%d-%m-%Y} ({m.get_status_display()})"
-        )
+        body = self.chosen_body()
+        if body is None:
+            self.fields["meeting"].help_text = _("Choose the body first. Empty: the body's next planned meeting.")
+        meetings = body.meetings.open_for_items() if body else Meeting.objects.none()
+        self.fields["meeting"].choices = [("", "---------")] + [
+            (m.pk, f"{timezone.localtime(m.starts_at):%d-%m-%Y %H:%M}") for m in meetings
+        ]
+        if refresh_url:
+            self.fields["body"].widget.attrs.update(
+                {
+                    "hx-post": refresh_url,
+                    "hx-trigger": "change",
+                    "hx-vals": '{"refresh": "1"}',
+                    "hx-target": f"#{self.dependent_id}",
+                    "hx-select": f"#{self.dependent_id}",
+                    "hx-swap": "outerHTML",
+                }
+            )
+
+    @property
+    def dependent_id(self) -> str:
+        return f"{self.prefix or 'route'}-meeting-field"
+
+    def chosen_body(self) -> ConsultationBody | None:
+        value = self.data.get(self.add_prefix("body")) if self.is_bound else self.initial.get("body")
+        if isinstance(value, ConsultationBody):
+            return value
+        try:
+            return self.fields["body"].queryset.filter(pk=int(value)).first()
+        except (TypeError, ValueError):
+            return None
 
     def clean(self):
         cleaned = super().clean()
@@ -307,20 +362,90 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=_("reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class DatalistInput(forms.TextInput):
+    """A text box with suggestions from a list (the browser's own, keyboard-operable autocomplete)."""
+
+    template_name = "components/forms/datalist_input.html"
+
+    def __init__(self, *args, options=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = list(options)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        list_id = f"{context['widget']['attrs'].get('id', name)}_list"
+        context["widget"]["attrs"]["list"] = list_id
+        context["widget"]["list_id"] = list_id
+        context["widget"]["options"] = self.options
+        return context
+
+
+def person_labels(people) -> dict[str, object]:
+    """A label per person for the name search; a namesake gets the e-mail address added."""
+    people = list(people)
+    names = [p.full_name for p in people]
+    return {(p.full_name if names.count(p.full_name) == 1 else f"{p.full_name} ({p.email})"): p for p in people}
+
+
 class ActionPointForm(forms.ModelForm):
+    owner_search = forms.CharField(
+        label=_("or someone else"),
+        required=False,
+        max_length=300,
+        help_text=_("Type a name and choose it from the suggestions."),
+    )
+
     class Meta:
         from meetings.models import ActionPoint
 
         model = ActionPoint
-        fields = ["what", "owner", "due_on"]
+        fields = ["what", "owner", "owner_search", "due_on"]
         widgets = {
             "what": forms.Textarea(attrs={"rows": 2}),
             "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args, owners, **kwargs):
+    def __init__(self, *args, owners, first=(), **kwargs):
+        """`owners`: everyone who may own an action point (the search); `first`: the body's members and the
+        meeting's attendees, offered in the select."""
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners
+        self.searchable = person_labels(owners)
+        first = list(first)
+        # The select takes anyone; the model's rule refuses, with its own message, a person without an office.
+        self.fields["owner"].required = False
+        self.fields["owner"].help_text = _("Choose from the list, or type a name in the next box.")
+        # One of the two is needed, so neither is marked optional.
+        self.fields["owner"].one_of_two = self.fields["owner_search"].one_of_two = True
+        self.fields["owner"].choices = [
+            ("", "---------"),
+            (_("Members and attendees"), [(p.pk, p.full_name) for p in first]),
+        ]
+        self.fields["owner_search"].widget = DatalistInput(
+            options=sorted(self.searchable), attrs={"autocomplete": "off"}
+        )
+        self.order_fields(["what", "owner", "owner_search", "due_on"])
+
+    def clean(self):
+        cleaned = super().clean()
+        search = (cleaned.get("owner_search") or "").strip()
+        owner = cleaned.get("owner")
+        if search:
+            found = self._find(search)
+            if found is None:
+                self.add_error(
+                    "owner_search", _("Nobody by this name can be chosen; choose a name from the suggestions.")
+                )
+            elif owner and owner != found:
+                self.add_error("owner_search", _("Choose one person: from the list or by name, not both."))
+            else:
+                cleaned["owner"] = found
+        elif owner is None and "owner" not in self.errors:
+            self.add_error("owner", _("Choose who does it, from the list or by name."))
+        return cleaned
+
+    def _find(self, search: str):
+        folded = {label.casefold(): person for label, person in self.searchable.items()}
+        return folded.get(search.casefold())
 
     def _post_clean(self):
         # Fill the instance, but leave the model's rules to the view: they need the

@@ -1,16 +1,16 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from governance.models import ConsultationBody, Membership, Participation
 from meetings import access
 from meetings.forms import (
     AgendaChangeForm,
@@ -40,7 +40,6 @@ from meetings.models import (
     number_without_confidential,
     renumber,
 )
-from municipalities.models import Office
 
 CONFLICT = 409
 
@@ -184,25 +183,146 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+def _person_line(name, role, municipality=None) -> str:
+    return f"{name}, {role} ({municipality})" if municipality else f"{name}, {role}"
+
+
+def _invitee_groups(meeting: Meeting) -> list[tuple[str, list[str]]]:
+    """Who the meeting is for: the members of the body, the invited portfolio holders and, for a joint
+    council meeting, the council members and griffiers; each as (heading, names)."""
+    on = timezone.localdate(meeting.starts_at)
+    members = [
+        _person_line(m.person.full_name, m.get_role_display(), m.on_behalf_of)
+        for m in meeting.body.members_on(on).order_by("role", "person__surname")
+    ]
+    groups = [(_("Members of %(body)s") % {"body": meeting.body.name}, members)]
+    invited = [_person_line(p.full_name, _("portfolio holder"), p.invited_for) for p in meeting.invitations()]
+    if invited:
+        groups.append((_("Invited portfolio holders"), invited))
+    councils = [
+        _person_line(o.person.full_name, o.get_role_display(), o.municipality) for o in meeting.invited_councils()
+    ]
+    if councils:
+        groups.append((_("Invited council members and griffiers"), councils))
+    return groups
+
+
+def _meeting_step_done(meeting: Meeting, action: str) -> str | None:
+    """For a confirmation page reached again: the step already happened, or is no longer possible."""
+    if action == "publish" and meeting.is_published and meeting.published_at:
+        return _("This agenda was already published on %(date)s.") % {
+            "date": date_format(timezone.localtime(meeting.published_at), "j F Y, H:i")
+        }
+    if action == "held" and meeting.status in (Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED):
+        return _("This meeting is already marked as held.")
+    if action == "cancel" and meeting.is_cancelled:
+        return _("This meeting was already cancelled: %(reason)s") % {"reason": meeting.cancellation_reason}
+    return None
+
+
+def _meeting_step_impossible(meeting: Meeting, action: str) -> str | None:
+    target = {"publish": Meeting.Status.PUBLISHED, "held": Meeting.Status.HELD, "cancel": Meeting.Status.CANCELLED}
+    if not meeting.can_become(target[action]):
+        return _("This meeting is %(status)s; this step is no longer possible.") % {
+            "status": meeting.get_status_display()
+        }
+    if action == "held" and not meeting.has_begun:
+        return meeting.not_begun_message()
+    return None
+
+
+def _meeting_confirmation(request: HttpRequest, meeting: Meeting, action: str, form=None, status: int = 200):
+    label = meeting.long_name()
+    groups = _invitee_groups(meeting)
+    invitees = sum(len(names) for _heading, names in groups)
+    regular = meeting.items.filter(kind=AgendaItem.Kind.REGULAR, withdrawn=False).count()
+    if action == "publish":
+        heading, verb = _("Publish the agenda?"), _("Yes, publish")
+        consequences = [
+            _("The agenda of %(meeting)s locks: later changes need a reason and show as an addendum.")
+            % {"meeting": label},
+            ngettext("The agenda has %(count)s item to discuss.", "The agenda has %(count)s items to discuss.", regular)
+            % {"count": regular},
+            _("The agenda PDF is made; it can be downloaded from the meeting page."),
+            ngettext(
+                "The agenda becomes readable for the %(count)s person below.",
+                "The agenda becomes readable for the %(count)s people below.",
+                invitees,
+            )
+            % {"count": invitees},
+            _("The members of %(body)s receive a notice with a link to the meeting, as each of them chose to be told.")
+            % {"body": meeting.body.name},
+        ]
+    elif action == "held":
+        heading, verb = _("Mark the meeting as held?"), _("Yes, mark as held")
+        consequences = [
+            _("%(meeting)s is recorded as held.") % {"meeting": label},
+            _("Its agenda no longer changes, not even by addendum, and the meeting can no longer be cancelled."),
+            _("Regional positions on its agenda can then be adopted with the date of this meeting."),
+        ]
+        groups = []
+    else:
+        heading, verb = _("Cancel the meeting?"), _("Yes, cancel")
+        consequences = [
+            _("%(meeting)s is cancelled; it stays visible as cancelled, with your reason.") % {"meeting": label},
+            _("Its agenda no longer changes and no minutes are written for it."),
+            ngettext(
+                "The %(count)s invitee below sees the meeting as cancelled.",
+                "The %(count)s invitees below see the meeting as cancelled.",
+                invitees,
+            )
+            % {"count": invitees},
+        ]
+        form = form or CancelForm()
+    done = _meeting_step_done(meeting, action) or _meeting_step_impossible(meeting, action)
+    context = {
+        "heading": heading,
+        "subject": label,
+        "consequences": consequences,
+        "groups": groups,
+        "done": done,
+        "form": form if action == "cancel" else None,
+        "hidden": [("version", meeting.agenda_version)],
+        "action_url": reverse("meeting_transition", args=[meeting.pk, action]),
+        "verb": verb,
+        "back_url": reverse("meeting_detail", args=[meeting.pk]),
+    }
+    return render(request, "components/confirm.html", context, status=status)
+
+
+def _posted_version(request: HttpRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+@require_http_methods(["GET", "POST"])
 def meeting_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """GET: what the step does and to whom, to confirm; POST: the step itself."""
+    if action not in ("publish", "held", "cancel"):
+        raise Http404
     meeting = access.get_meeting_for_user(request.user, pk, prepare=True)
+    if request.method == "GET":
+        return _meeting_confirmation(request, meeting, action)
+    done = _meeting_step_done(meeting, action)
+    if done:
+        # A second submit of the same confirmation: say so, change nothing.
+        messages.info(request, done)
+        return redirect("meeting_detail", pk=meeting.pk)
+    version = _posted_version(request)
     try:
         if action == "publish":
-            meeting.publish(by=request.user)
+            meeting.publish(by=request.user, version=version)
             messages.success(request, _("The agenda is published; the PDF is being made."))
         elif action == "held":
-            meeting.mark_held(by=request.user)
+            meeting.mark_held(by=request.user, version=version)
             messages.success(request, _("The meeting is marked as held."))
-        elif action == "cancel":
+        else:
             form = CancelForm(request.POST)
             if not form.is_valid():
-                raise ValidationError(_("Give the reason for cancelling."))
-            meeting.cancel(by=request.user, reason=form.cleaned_data["reason"])
+                return _meeting_confirmation(request, meeting, action, form=form, status=400)
+            meeting.cancel(by=request.user, reason=form.cleaned_data["reason"], version=version)
             messages.success(request, _("The meeting is cancelled; it stays visible as cancelled."))
-        else:
-            raise Http404
-    except (TransitionNotAllowed, ValidationError) as error:
+    except (TransitionNotAllowed, ValidationError, StaleAgenda) as error:
         text = _error_text(error) if isinstance(error, ValidationError) else str(error)
         return render(request, "meetings/conflict.html", {"message": text, "meeting": meeting}, status=CONFLICT)
     return redirect("meeting_detail", pk=meeting.pk)
@@ -239,7 +359,7 @@ def _builder_context(meeting: Meeting, user, **extra) -> dict:
         "items": items,
         "first_regular": regular[0].pk if regular else None,
         "last_regular": regular[-1].pk if regular else None,
-        "item_form": extra.pop("item_form", None) or AgendaItemForm(meeting=meeting),
+        "item_form": extra.pop("item_form", None) or AgendaItemForm(meeting=meeting, ask_reason=False),
         "change_form": AgendaChangeForm(initial={"version": meeting.agenda_version}),
         "can_forward": meeting.body.prepares_id is not None,
         "linked_body_ids": _linked_body_ids(user, meeting),
@@ -256,17 +376,28 @@ def _linked_body_ids(user, meeting: Meeting) -> set[int]:
 
 
 def _render_builder(request, meeting: Meeting, *, status: int = 200, **extra) -> HttpResponse:
+    """The builder page, or for htmx its agenda part, which replaces the agenda part whatever the status.
+
+    The reason for a change to a published agenda lies outside that part, so it stays for the next change."""
     meeting.refresh_from_db()
     template = "meetings/agenda_builder.html"
     if request.htmx:
         template += "#agenda"
-    return render(request, template, _builder_context(meeting, request.user, **extra), status=status)
+    extra.setdefault("reason", request.POST.get("reason", ""))
+    response = render(request, template, _builder_context(meeting, request.user, **extra), status=status)
+    if request.htmx:
+        response["HX-Retarget"] = "#agenda"
+        response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 def _agenda_error(request, meeting: Meeting, error: Exception) -> HttpResponse:
     text = _error_text(error) if isinstance(error, ValidationError) else str(error)
     status = 400 if isinstance(error, ValidationError) else CONFLICT
-    return _render_builder(request, meeting, status=status, error=text)
+    about_reason = isinstance(error, ValidationError) and "reason" in getattr(error, "error_dict", {})
+    return _render_builder(
+        request, meeting, status=status, error=text, error_field="id_change_reason" if about_reason else ""
+    )
 
 
 def agenda_builder(request: HttpRequest, pk: int) -> HttpResponse:
@@ -277,20 +408,23 @@ def agenda_builder(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for_user(request.user, pk, prepare=True)
-    form = AgendaItemForm(request.POST, meeting=meeting)
+    # The builder asks the reason once, for all changes, outside the item form.
+    form = AgendaItemForm(request.POST, meeting=meeting, ask_reason=False)
     if not form.is_valid():
         return _render_builder(request, meeting, status=400, item_form=form)
     try:
         meeting.add_item(
             version=form.cleaned_data["version"],
             by=request.user,
-            reason=form.cleaned_data.get("reason", ""),
+            reason=request.POST.get("reason", ""),
             **form.item_fields(),
         )
     except (StaleAgenda, TransitionNotAllowed, ValidationError) as error:
         return _agenda_error(request, meeting, error)
+    if request.htmx:
+        return _render_builder(request, meeting, notice=_("The item is added to the agenda."))
     messages.success(request, _("The item is added to the agenda."))
-    return redirect("meeting_agenda", pk=meeting.pk) if not request.htmx else _render_builder(request, meeting)
+    return redirect("meeting_agenda", pk=meeting.pk)
 
 
 def item_update(request: HttpRequest, pk: int) -> HttpResponse:
@@ -351,6 +485,8 @@ def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except (StaleAgenda, TransitionNotAllowed, ValidationError) as error:
         return _agenda_error(request, item.meeting, error)
+    if request.htmx:
+        return _render_builder(request, item.meeting, notice=_("The item is taken off the agenda."))
     messages.success(request, _("The item is taken off the agenda."))
     return redirect("meeting_agenda", pk=item.meeting_id)
 
@@ -465,10 +601,14 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": submission.documents.prefetch_related("versions"),
             "coordinator": coordinator,
             "answer_form": AnswerForm(),
-            "route_form": RouteForm(),
+            "route_form": RouteForm(refresh_url=_route_url(submission)),
             "send_back_form": SendBackForm(),
         },
     )
+
+
+def _route_url(submission: Submission) -> str:
+    return reverse("submission_triage", args=[submission.pk, "route"])
 
 
 @require_POST
@@ -476,6 +616,11 @@ def submission_triage(request: HttpRequest, pk: int, action: str) -> HttpRespons
     submission = access.get_submission_for_user(request.user, pk, triage=action != "resubmit")
     forms = {"answer": AnswerForm, "route": RouteForm, "send-back": SendBackForm}
     form = forms[action](request.POST) if action in forms else None
+    if action == "route":
+        form = RouteForm(request.POST, refresh_url=_route_url(submission))
+        if request.POST.get("refresh"):
+            # The body changed: the page again, its meeting select now with that body's open meetings.
+            form = RouteForm(initial={"body": request.POST.get("body")}, refresh_url=_route_url(submission))
     try:
         if action == "resubmit":
             if submission.submitted_by_id != request.user.pk:
@@ -485,17 +630,17 @@ def submission_triage(request: HttpRequest, pk: int, action: str) -> HttpRespons
             return redirect("submission_detail", pk=submission.pk)
         if form is None:
             raise Http404
-        if not form.is_valid():
+        if not form.is_bound or not form.is_valid():
             context = {
                 "submission": submission,
                 "documents": submission.documents.prefetch_related("versions"),
                 "coordinator": True,
                 "answer_form": AnswerForm(),
-                "route_form": RouteForm(),
+                "route_form": RouteForm(refresh_url=_route_url(submission)),
                 "send_back_form": SendBackForm(),
                 f"{action.replace('-', '_')}_form": form,
             }
-            return render(request, "meetings/submission_detail.html", context, status=400)
+            return render(request, "meetings/submission_detail.html", context, status=400 if form.is_bound else 200)
         if action == "answer":
             submission.answer_directly(by=request.user, answer=form.cleaned_data["answer"])
             messages.success(request, _("The answer is recorded; the submitter sees it."))
@@ -563,34 +708,5 @@ def my_work(request: HttpRequest) -> HttpResponse:
 def my_invitations(request: HttpRequest) -> HttpResponse:
     """For an alderman: published meetings with items in their portfolios; for the chair of a
     portfolio-holder meeting also the coordination meetings with items in its policy area."""
-    person = getattr(request.user, "person", None)
-    items = AgendaItem.objects.none()
-    if person is not None:
-        today = timezone.localdate()
-        offices = Office.objects.current(today).filter(person=person, role=Office.Role.ALDERMAN)
-        cooperations = Participation.objects.active_on(today).filter(municipality__in=offices.values("municipality"))
-        as_portfolio_holder = Q(
-            meeting__body__kind__in=ConsultationBody.INVITING_KINDS - {ConsultationBody.Kind.COORDINATION},
-            meeting__body__cooperation__in=cooperations.values("cooperation"),
-            portfolio__in=offices.values("portfolios"),
-        )
-        chairs = Membership.objects.current(today).filter(
-            person=person,
-            role=Membership.Role.CHAIR,
-            body__kind=ConsultationBody.Kind.PORTFOLIO_HOLDERS,
-            body__cooperation=OuterRef("meeting__body__cooperation"),
-            body__policy_area=OuterRef("portfolio"),
-        )
-        as_lead = Q(meeting__body__kind=ConsultationBody.Kind.COORDINATION) & Exists(chairs)
-        items = (
-            AgendaItem.objects.filter(
-                as_portfolio_holder | as_lead,
-                meeting__status=Meeting.Status.PUBLISHED,
-                meeting__starts_at__gte=timezone.now(),
-                withdrawn=False,
-                confidential=False,
-            )
-            .select_related("meeting__body", "portfolio")
-            .order_by("meeting__starts_at", "position")
-        )
+    items = access.invited_items(request.user).select_related("meeting__body", "portfolio")
     return render(request, "meetings/my_invitations.html", {"items": items})

@@ -28,8 +28,14 @@
 
   // After a move, focus returns to the same button of the moved item (or its
   // other one, at the top or bottom), so the next key press moves it again.
+  // A change refused for want of a reason puts focus in the reason box, which
+  // lies outside the agenda part and keeps what was typed.
   function refocus(root) {
     var agenda = root.id === "agenda" ? root : root.querySelector("#agenda");
+    if (agenda && agenda.dataset.errorField && document.getElementById(agenda.dataset.errorField)) {
+      document.getElementById(agenda.dataset.errorField).focus();
+      return;
+    }
     if (!agenda || !agenda.dataset.moved) return;
     var item = document.getElementById("item-" + agenda.dataset.moved);
     if (!item) return;

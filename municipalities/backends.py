@@ -4,9 +4,10 @@ from django.contrib.auth.backends import BaseBackend
 COORDINATOR_APPS = frozenset(
     {"municipalities", "governance", "meetings", "decisions", "reminders", "django_celery_beat"}
 )
-# Seeing log-ins is enough to link one to a person; creating or changing
+# Seeing log-ins is enough to link one to a person. Adding one is done through
+# the invitation of a person (no password typed by the coordinator); changing
 # accounts stays with the administrators.
-COORDINATOR_EXTRA_PERMISSIONS = frozenset({"auth.view_user"})
+COORDINATOR_EXTRA_PERMISSIONS = frozenset({"auth.view_user", "auth.add_user"})
 
 
 def is_regional_coordinator(user) -> bool:

@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export DEBUG ?= 1
+# The port of the web process: `make run PORT=8001`.
+PORT ?= 8000
 
 .PHONY: run test install install-dev lint migrate demo messages lock clean
 
@@ -31,9 +33,10 @@ demo: migrate
 
 # Web, Celery worker and Celery beat together (Procfile.dev), on SQLite and a
 # server-less broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise.
+# honcho gives the web process $(PORT) as $$PORT (and the others the next hundreds).
 run: demo
-	@echo "Regional portal on http://127.0.0.1:8000 (management site: /beheer/). Stop with Ctrl-C."
-	$(BIN)/honcho --procfile Procfile.dev start
+	@echo "Regional portal on http://127.0.0.1:$(PORT) (management site: /beheer/). Stop with Ctrl-C."
+	$(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -329,11 +329,22 @@ class ConsultationBody(models.Model):
     )
     usual_start_time = models.TimeField(_("usual start time"), null=True, blank=True)
     usual_location = models.CharField(_("usual location"), max_length=200, blank=True)
+    # The working-day rule (core/periods.py) moves a deadline off a weekend or public holiday.
     agenda_deadline_days = models.PositiveSmallIntegerField(
-        _("agenda closes (days before)"), default=10, help_text=_("Days before a meeting that its agenda closes.")
+        _("agenda closes (days before)"),
+        default=10,
+        help_text=_(
+            "Days before a meeting that its agenda closes; on a weekend or a Dutch public holiday, "
+            "the working day before."
+        ),
     )
     documents_deadline_days = models.PositiveSmallIntegerField(
-        _("documents due (days before)"), default=7, help_text=_("Days before a meeting that documents are due.")
+        _("documents due (days before)"),
+        default=7,
+        help_text=_(
+            "Days before a meeting that documents are due; on a weekend or a Dutch public holiday, "
+            "the working day before."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
     expected_meetings_per_year = models.PositiveSmallIntegerField(
@@ -458,6 +469,20 @@ class ConsultationBody(models.Model):
             return Office.objects.none()
         return Office.objects.aldermen_holding(self.policy_area, self.covered_municipalities(on), on)
 
+    # Cadences counted in months meet on one weekday of the month (the first, unless another is chosen).
+    MONTHLY_FREQUENCIES = frozenset({Frequency.MONTHLY, Frequency.QUARTERLY, Frequency.TWICE_A_YEAR})
+
+    @property
+    def cadence_week(self) -> int | None:
+        """For a cadence counted in months: which weekday of the month it meets on, as cadence_rule plans."""
+        if self.frequency not in self.MONTHLY_FREQUENCIES:
+            return None
+        return self.week_of_month or self.WeekOfMonth.FIRST
+
+    def get_cadence_week_display(self) -> str:
+        week = self.cadence_week
+        return self.WeekOfMonth(week).label if week else ""
+
     def cadence_rule(self, starts: datetime.datetime) -> rrule.rrule | None:
         """The recurrence of the usual cadence from `starts`, or None when the body meets when needed."""
         if self.frequency == self.Frequency.AD_HOC or self.weekday is None:
@@ -473,7 +498,7 @@ class ConsultationBody(models.Model):
         }
         freq, interval = intervals[self.frequency]
         if freq == rrule.MONTHLY:
-            return rrule.rrule(freq, interval=interval, dtstart=starts, byweekday=byweekday(self.week_of_month or 1))
+            return rrule.rrule(freq, interval=interval, dtstart=starts, byweekday=byweekday(self.cadence_week))
         # Count the weeks from the first meeting day, not from the week `starts` falls in.
         first = starts + datetime.timedelta(days=(self.weekday - starts.weekday()) % 7)
         return rrule.rrule(freq, interval=interval, dtstart=first, byweekday=byweekday)

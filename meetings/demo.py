@@ -37,14 +37,25 @@ def load_minutes(region: DemoRegion) -> None:
     if body.meetings.past().exists():
         return
     today = timezone.localdate()
+    start_time = body.usual_start_time or datetime.time(9, 0)
+    # The last three meeting days of the body's cadence, so the past meetings fall on the weekday it names.
+    rule = body.cadence_rule(datetime.datetime.combine(today - datetime.timedelta(weeks=9), start_time))
+    days = rule.between(
+        datetime.datetime.combine(today - datetime.timedelta(weeks=9), start_time),
+        datetime.datetime.combine(today - datetime.timedelta(days=1), start_time),
+        inc=True,
+    )[-3:]
     held = []
-    for weeks, title in (
-        (6, "Stand van zaken coronamaatregelen"),
-        (4, "Regionale woonagenda"),
-        (2, "Evaluatie coördinatiestructuur"),
+    for when, (weeks, title) in zip(
+        days,
+        (
+            (6, "Stand van zaken coronamaatregelen"),
+            (4, "Regionale woonagenda"),
+            (2, "Evaluatie coördinatiestructuur"),
+        ),
+        strict=True,
     ):
-        day = today - datetime.timedelta(weeks=weeks)
-        meeting = Meeting.for_body(body, timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0))))
+        meeting = Meeting.for_body(body, timezone.make_aware(when))
         meeting.save()
         meeting.add_item(version=None, by=secretary, title=title, purpose=Purpose.DISCUSSION)
         if weeks == 2:

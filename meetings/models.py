@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.files import sha256_of
+from core.periods import deadline_on_working_day
 from core.workflow import StatusWorkflow, TransitionNotAllowed
 from governance.models import ConsultationBody
 from municipalities.models import Municipality, Office, Person, Portfolio
@@ -107,22 +108,57 @@ class Meeting(StatusWorkflow, models.Model):
 
     def save(self, *args, **kwargs) -> None:
         creating = self._state.adding
+        shown_before = None if creating else self._stored_agenda_pdf_fields(kwargs.get("update_fields"))
         with transaction.atomic():
             super().save(*args, **kwargs)
             if creating:
                 self._add_fixed_items()
+            elif shown_before and shown_before != {name: getattr(self, name) for name in shown_before}:
+                self.refresh_agenda_pdf()
+
+    # What the agenda PDF shows of the meeting itself (templates/pdf/agenda.html).
+    AGENDA_PDF_FIELDS = ("starts_at", "ends_at", "location", "online_url")
+
+    def _stored_agenda_pdf_fields(self, update_fields) -> dict | None:
+        """The stored values of the fields the agenda PDF shows, when this save may change them."""
+        fields = [name for name in self.AGENDA_PDF_FIELDS if update_fields is None or name in update_fields]
+        if not fields or not self.has_published_agenda:
+            return None
+        return Meeting.objects.filter(pk=self.pk).values(*fields).first()
+
+    def refresh_agenda_pdf(self) -> None:
+        """After a change the agenda PDF shows that is not an agenda change of its own (a document, the minutes
+        to adopt, the time or place, the cancellation): a published agenda gets a new version and its PDF is
+        made again, as after an addendum. The task keeps the PDF it has when the new one reads the same."""
+        from meetings.tasks import render_agenda_pdf
+
+        if not self.has_published_agenda:
+            return
+        with transaction.atomic():
+            locked = Meeting.objects.select_for_update().get(pk=self.pk)
+            locked.agenda_version += 1
+            locked.save(update_fields=["agenda_version"])
+            self.agenda_version = locked.agenda_version
+            render_agenda_pdf.delay_on_commit(self.pk)
 
     @classmethod
     def for_body(cls, body: ConsultationBody, starts_at: datetime.datetime, **fields) -> Meeting:
-        """A new meeting with the body's usual location and deadlines (not yet saved)."""
+        """A new meeting with the body's usual location and deadlines (not yet saved); a deadline that falls
+        on a weekend or a Dutch public holiday moves to the working day before (the working-day rule)."""
         fields.setdefault("location", body.usual_location)
         return cls(
             body=body,
             starts_at=starts_at,
-            agenda_deadline=starts_at - datetime.timedelta(days=body.agenda_deadline_days),
-            documents_deadline=starts_at - datetime.timedelta(days=body.documents_deadline_days),
+            agenda_deadline=deadline_on_working_day(starts_at - datetime.timedelta(days=body.agenda_deadline_days)),
+            documents_deadline=deadline_on_working_day(
+                starts_at - datetime.timedelta(days=body.documents_deadline_days)
+            ),
             **fields,
         )
+
+    def long_name(self) -> str:
+        """The body with the day and time in words, as the pages name the meeting."""
+        return f"{self.body.name}, {date_format(timezone.localtime(self.starts_at), 'l j F Y H:i')}"
 
     def clean(self) -> None:
         errors = {}
@@ -147,24 +183,52 @@ class Meeting(StatusWorkflow, models.Model):
 
     # Status transitions.
 
-    def publish(self, *, by) -> None:
+    def _check_version(self, version: int | None) -> None:
+        """Refuses a step confirmed on a page that showed an older agenda (`None`: not from such a page)."""
+        if version is not None and Meeting.objects.select_for_update().get(pk=self.pk).agenda_version != version:
+            raise StaleAgenda(
+                _(
+                    "Someone else changed this agenda while you were working on it. "
+                    "Your change was not saved; the page now shows the latest agenda."
+                )
+            )
+
+    def publish(self, *, by, version: int | None = None) -> None:
         from meetings.tasks import render_agenda_pdf
 
         with transaction.atomic():
+            self._check_version(version)
             self._transition(self.Status.PUBLISHED, published_at=timezone.now(), published_by=by)
             render_agenda_pdf.delay_on_commit(self.pk)
 
-    def cancel(self, *, by, reason: str) -> None:
+    @transaction.atomic
+    def cancel(self, *, by, reason: str, version: int | None = None) -> None:
         if not reason.strip():
             raise ValidationError({"cancellation_reason": _("Give the reason for cancelling.")})
+        self._check_version(version)
         self._transition(self.Status.CANCELLED, cancellation_reason=reason.strip())
+        self.refresh_agenda_pdf()  # a published agenda says it is cancelled
 
-    def mark_held(self, *, by) -> None:
+    @transaction.atomic
+    def mark_held(self, *, by, version: int | None = None) -> None:
+        if self.can_become(self.Status.HELD) and not self.has_begun:
+            raise TransitionNotAllowed(self.not_begun_message())
+        self._check_version(version)
         self._transition(self.Status.HELD)
+
+    def not_begun_message(self) -> str:
+        return _("This meeting starts on %(start)s; it can be marked as held once it has begun.") % {
+            "start": date_format(timezone.localtime(self.starts_at), "j F Y, H:i")
+        }
 
     @property
     def is_published(self) -> bool:
         return self.status != self.Status.PLANNED
+
+    @property
+    def has_published_agenda(self) -> bool:
+        """Its agenda went out, with a PDF: published, held, or cancelled after it was published."""
+        return self.is_published and (self.status != self.Status.CANCELLED or self.published_at is not None)
 
     @property
     def agenda_is_open(self) -> bool:
@@ -701,7 +765,7 @@ class Document(models.Model):
         meeting = self.item.meeting if self.item_id else None
         late = bool(meeting and timezone.now() > meeting.documents_deadline)
         number = (self.versions.aggregate(models.Max("number"))["number__max"] or 0) + 1
-        return DocumentVersion.objects.create(
+        version = DocumentVersion.objects.create(
             document=self,
             number=number,
             file=upload,
@@ -712,6 +776,9 @@ class Document(models.Model):
             uploaded_by=by,
             is_late=late,
         )
+        if meeting is not None and not self.item.confidential:
+            meeting.refresh_agenda_pdf()  # the agenda PDF lists the documents
+        return version
 
     def copy_to(self, item: AgendaItem) -> Document:
         """The same document, with all its versions (the same stored files), on another item."""
@@ -761,7 +828,8 @@ class DocumentVersion(models.Model):
 
 
 class AgendaPdf(models.Model):
-    """The rendered agenda of a meeting at one agenda version, with its checksum."""
+    """The rendered agenda of a meeting at one agenda version, with its checksum; when later versions read
+    the same (a change the PDF leaves out), the row moves up to the latest of them instead of a copy."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pdfs")
     agenda_version = models.PositiveIntegerField()
@@ -771,6 +839,8 @@ class AgendaPdf(models.Model):
 
     class Meta:
         ordering = ["meeting", "-agenda_version"]
+        verbose_name = _("agenda PDF")
+        verbose_name_plural = _("agenda PDFs")
         constraints = [
             models.UniqueConstraint(fields=["meeting", "agenda_version"], name="agenda_pdf_once_per_version"),
         ]
@@ -893,6 +963,7 @@ class Minutes(StatusWorkflow, models.Model):
             if item is not None:
                 item.title, item.minutes_to_adopt = title, self
                 item.save()
+                following.refresh_agenda_pdf()
         render_minutes_pdf.delay_on_commit(self.pk)
 
     @transaction.atomic
@@ -900,6 +971,12 @@ class Minutes(StatusWorkflow, models.Model):
         """Adopted in a later meeting of the same body: stamped, signed by name and locked."""
         from meetings.tasks import render_minutes_pdf
 
+        self.check_adoption(in_meeting)
+        self._transition(self.Status.ADOPTED, adopted_in=in_meeting, **self.adoption_fields(in_meeting))
+        render_minutes_pdf.delay_on_commit(self.pk)
+
+    def check_adoption(self, in_meeting: Meeting) -> None:
+        """Raises ValidationError when the minutes cannot be adopted in that meeting."""
         if in_meeting.body_id != self.meeting.body_id:
             raise ValidationError(_("Minutes are adopted in a meeting of the same body."))
         if in_meeting.starts_at <= self.meeting.starts_at:
@@ -911,6 +988,9 @@ class Minutes(StatusWorkflow, models.Model):
                 _("Minutes are adopted in the meeting itself: that meeting has not begun yet (%(date)s).")
                 % {"date": date_format(timezone.localtime(in_meeting.starts_at).date())}
             )
+
+    def adoption_fields(self, in_meeting: Meeting) -> dict[str, str]:
+        """The adoption line and the names that sign it, as the adopted minutes will show them."""
         on = timezone.localtime(in_meeting.starts_at).date()
         members = in_meeting.body.members_on(on)
         secretary = next((m.person.full_name for m in members if m.role == "secretary"), "")
@@ -920,14 +1000,7 @@ class Minutes(StatusWorkflow, models.Model):
                 "body": in_meeting.body.name,
                 "date": date_format(on),
             }
-        self._transition(
-            self.Status.ADOPTED,
-            adopted_in=in_meeting,
-            adoption_line=line,
-            secretary_name=secretary,
-            chair_name=chair,
-        )
-        render_minutes_pdf.delay_on_commit(self.pk)
+        return {"adoption_line": line, "secretary_name": secretary, "chair_name": chair}
 
 
 class MinutesItem(models.Model):

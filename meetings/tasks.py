@@ -1,23 +1,44 @@
-from celery import shared_task
+import hashlib
 
-from core.pdf import store_pdf
+from celery import shared_task
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import translation
+
+from core.pdf import render_pdf, store_pdf
 from meetings.models import AgendaPdf, Meeting
 
 
 @shared_task
 def render_agenda_pdf(meeting_id: int) -> int | None:
-    """Renders the published agenda at its current version; a second run for the same version does nothing."""
+    """Renders the published agenda at its current version, once. A version whose PDF has the checksum of
+    the one before (nothing the PDF shows changed) gets no new PDF: the one before stands for it."""
     meeting = Meeting.objects.select_related("body__cooperation").filter(pk=meeting_id).first()
-    if meeting is None or not meeting.is_published:
+    if meeting is None or not meeting.has_published_agenda:
         return None
     version = meeting.agenda_version
-    return store_pdf(
-        AgendaPdf,
-        key={"meeting": meeting, "agenda_version": version},
-        template_name="pdf/agenda.html",
-        context=lambda: agenda_pdf_context(meeting),
-        file_name=f"agenda-{meeting.body.abbreviation or meeting.body.pk}-{meeting.starts_at:%Y-%m-%d}-v{version}.pdf",
-    )
+    latest = meeting.pdfs.first()
+    if latest is not None and latest.agenda_version >= version:
+        return latest.pk
+    # The agenda is a Dutch document, whoever's change queued it.
+    with translation.override(settings.LANGUAGE_CODE):
+        content = render_pdf("pdf/agenda.html", agenda_pdf_context(meeting))
+    checksum = hashlib.sha256(content).hexdigest()
+    body = meeting.body.abbreviation or meeting.body.pk
+    try:
+        with transaction.atomic():
+            if latest is not None and latest.sha256 == checksum:
+                AgendaPdf.objects.filter(pk=latest.pk).update(agenda_version=version)
+                return latest.pk
+            pdf = AgendaPdf(meeting=meeting, agenda_version=version, sha256=checksum)
+            name = f"agenda-{body}-{meeting.starts_at:%Y-%m-%d}-v{version}.pdf".replace(" ", "-")
+            pdf.file.save(name, ContentFile(content), save=False)
+            pdf.save()
+    except IntegrityError:
+        # Another worker stored this version first.
+        return AgendaPdf.objects.get(meeting=meeting, agenda_version=version).pk
+    return pdf.pk
 
 
 def agenda_pdf_context(meeting: Meeting) -> dict:
@@ -102,8 +123,12 @@ def render_missing_pdfs() -> int:
 
     from meetings.models import Minutes, MinutesPdf
 
-    agendas = Meeting.objects.exclude(status__in=[Meeting.Status.PLANNED, Meeting.Status.CANCELLED]).filter(
-        ~Exists(AgendaPdf.objects.filter(meeting=OuterRef("pk"), agenda_version=OuterRef("agenda_version")))
+    agendas = (
+        Meeting.objects.exclude(status=Meeting.Status.PLANNED)
+        .exclude(status=Meeting.Status.CANCELLED, published_at__isnull=True)
+        .filter(
+            ~Exists(AgendaPdf.objects.filter(meeting=OuterRef("pk"), agenda_version__gte=OuterRef("agenda_version")))
+        )
     )
     minutes = Minutes.objects.exclude(status=Minutes.Status.DRAFT).filter(
         ~Exists(MinutesPdf.objects.filter(minutes=OuterRef("pk"), status=OuterRef("status")))

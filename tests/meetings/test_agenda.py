@@ -29,7 +29,8 @@ def test_a_new_meeting_has_the_fixed_items_and_the_body_deadlines(region):
         "4. Rondvraag",
         "5. Sluiting",
     ]
-    assert meeting.agenda_deadline == starts - datetime.timedelta(days=10)
+    # Ten days before is Saturday 20 February: the working-day rule makes it the Friday before.
+    assert meeting.agenda_deadline == starts - datetime.timedelta(days=11)
     assert meeting.documents_deadline == starts - datetime.timedelta(days=7)
 
 

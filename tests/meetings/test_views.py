@@ -4,7 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from governance.models import ConsultationBody, Membership
 from meetings.models import AgendaItem, Meeting, Purpose, Submission
@@ -23,7 +25,8 @@ def test_planning_a_meeting_with_the_body_defaults(region, secretary, client_for
     assert response.status_code == 302
     meeting = Meeting.objects.get()
     assert timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M") == "2027-03-02 09:00"
-    assert meeting.agenda_deadline == meeting.starts_at - datetime.timedelta(days=10)
+    # Ten days before is Saturday 20 February: the working-day rule makes it the Friday before.
+    assert meeting.agenda_deadline == meeting.starts_at - datetime.timedelta(days=11)
     assert meeting.items.count() == 5
 
 
@@ -108,11 +111,18 @@ def test_a_published_agenda_change_without_reason_is_refused(meeting, secretary,
     assert "Ingetrokken" in page and "vervallen" in page
 
 
-def test_publishing_twice_is_a_conflict_not_an_error(meeting, secretary, client_for):
+def test_publishing_twice_says_it_already_happened_not_an_error(meeting, secretary, client_for):
     client = client_for(secretary)
     assert client.post(reverse("meeting_transition", args=[meeting.pk, "publish"])).status_code == 302
-    response = client.post(reverse("meeting_transition", args=[meeting.pk, "publish"]))
-    assert response.status_code == 409
+    meeting.refresh_from_db()
+    response = client.post(reverse("meeting_transition", args=[meeting.pk, "publish"]), follow=True)
+    assert response.status_code == 200
+    with translation.override("nl"):
+        said = gettext("This agenda was already published on %(date)s.") % {
+            "date": date_format(timezone.localtime(meeting.published_at), "j F Y, H:i")
+        }
+    assert [str(m) for m in response.context["messages"]][-1] == said
+    assert Meeting.objects.get(pk=meeting.pk).published_at == meeting.published_at
 
 
 def test_a_cancelled_meeting_stays_visible_as_cancelled(meeting, secretary, client_for):

@@ -90,7 +90,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "municipalities.context_processors.roles",
-                "meetings.context_processors.navigation",
                 "reminders.context_processors.notifications",
             ],
         },

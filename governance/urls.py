@@ -3,7 +3,6 @@ from django.urls import path
 from governance import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("evaluaties/", views.evaluation_list, name="evaluation_list"),
     path("evaluaties/<int:year>/", views.evaluation_list, name="evaluation_list_year"),
     path("evaluaties/bewerken/<int:pk>/", views.evaluation_edit, name="evaluation_edit"),

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -24,7 +23,6 @@ from governance.forms import (
 from governance.models import (
     ConsultationBody,
     Cooperation,
-    Membership,
     MonthlyEvaluation,
     ProgressReport,
     RegionalTask,
@@ -32,39 +30,7 @@ from governance.models import (
     WorkProgrammeEntry,
 )
 from municipalities.backends import is_regional_coordinator
-from municipalities.models import Office, today
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """A person's start page: the offices they hold and the bodies they sit in today."""
-    person = getattr(request.user, "person", None)
-    offices = memberships = []
-    if person is not None:
-        on = today()
-        offices = (
-            Office.objects.current(on)
-            .of_person(person)
-            .select_related("municipality", "organisation")
-            .prefetch_related("portfolios")
-            .order_by("starts_on")
-        )
-        memberships = (
-            Membership.objects.current(on)
-            .filter(person=person)
-            .select_related("body__cooperation", "on_behalf_of")
-            .order_by("body__name")
-        )
-    return render(
-        request,
-        "governance/home.html",
-        {
-            "person": person,
-            "offices": offices,
-            "memberships": memberships,
-        },
-    )
-
+from municipalities.models import today
 
 # Work programmes and progress reports.
 

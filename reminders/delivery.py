@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from municipalities.models import Person
+from reminders.desk import waiting_for
 from reminders.kinds import KINDS
 from reminders.models import Digest, Reminder, ReminderSettings
 
@@ -156,9 +157,18 @@ def send_digest(person_id: int, day) -> Outcome:
             return Outcome(Reminder.Status.SKIPPED, "nothing to send")
         with translation.override(person.language):
             subject = _("Your reminders of %(day)s") % {"day": day.strftime("%d-%m-%Y")}
+            # What waits for the person, from the same source as the start page and the menu counts.
+            desk = waiting_for(person.user, day) if person.user_id else None
             body = render_to_string(
                 "reminders/email/digest.txt",
-                {"person": person, "reminders": reminders, "portal": absolute("/meldingen/"), "base": absolute("")},
+                {
+                    "person": person,
+                    "reminders": reminders,
+                    "desk": desk,
+                    "portal": absolute("/meldingen/"),
+                    "start": absolute("/"),
+                    "base": absolute(""),
+                },
             )
         message = EmailMessage(
             subject=subject,

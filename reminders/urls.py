@@ -3,6 +3,7 @@ from django.urls import path
 from reminders import views
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("meldingen/", views.notification_list, name="notification_list"),
     path("meldingen/<int:pk>/gelezen/", views.notification_read, name="notification_read"),
     path("meldingen/alles-gelezen/", views.notifications_all_read, name="notifications_all_read"),

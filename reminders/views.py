@@ -11,8 +11,39 @@ from django_celery_beat.models import PeriodicTask
 from core.forms import safe_next
 from municipalities.backends import is_regional_coordinator
 from municipalities.models import Person
+from reminders.context_processors import desk_of
 from reminders.forms import DeliveryForm
 from reminders.models import Reminder, TaskRun
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """A person's start page: what waits for them today (most urgent first), their next meetings, the offices
+    they hold and the bodies they sit in. The list is the desk, the same source as the menu counts and the digest."""
+    from governance.models import Membership
+    from municipalities.models import Office
+
+    desk = desk_of(request)
+    person = desk.roles.person
+    offices = memberships = []
+    if person is not None:
+        offices = (
+            Office.objects.current()
+            .of_person(person)
+            .select_related("municipality", "organisation")
+            .prefetch_related("portfolios")
+            .order_by("starts_on")
+        )
+        memberships = (
+            Membership.objects.current()
+            .filter(person=person)
+            .select_related("body__cooperation", "on_behalf_of")
+            .order_by("body__name")
+        )
+    return render(
+        request,
+        "reminders/home.html",
+        {"person": person, "desk": desk, "offices": offices, "memberships": memberships},
+    )
 
 
 def _person_of(user) -> Person:

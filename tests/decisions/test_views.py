@@ -5,6 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from decisions.models import CollegeDecision, DecisionPdf, RegionalProposal
@@ -94,7 +97,14 @@ def test_only_managers_adopt_send_and_withdraw(covenant, coordinator, client_for
     assert mayor.post(reverse("proposal_transition", args=[proposal.pk, "adopt"])).status_code == 404
     body_secretary = client_for(secretary.user)
     assert body_secretary.post(reverse("proposal_transition", args=[proposal.pk, "adopt"])).status_code == 302
-    assert body_secretary.post(reverse("proposal_transition", args=[proposal.pk, "adopt"])).status_code == 409
+    # A repeat of the same step changes nothing and says so.
+    repeat = body_secretary.post(reverse("proposal_transition", args=[proposal.pk, "adopt"]), follow=True)
+    proposal.refresh_from_db()
+    with translation.override("nl"):
+        said = gettext("The regional position was already adopted on %(date)s.") % {
+            "date": date_format(proposal.adopted_on)
+        }
+    assert [str(m) for m in repeat.context["messages"]][-1] == said
     assert body_secretary.post(reverse("proposal_transition", args=[proposal.pk, "send"])).status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == RegionalProposal.Status.SENT and proposal.college_decisions.count() == 4

@@ -129,3 +129,22 @@ def log_in(page, username: str) -> None:
     page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     expect(page).to_have_url("/")
+
+
+def confirm(page, verb: str) -> None:
+    """Presses "Ja, <verb>" on the confirmation page of a step that cannot be undone (`verb`: its msgid)."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override("nl"):
+        label = gettext(verb)
+    page.get_by_role("button", name=label, exact=True).click()
+
+
+def menu_link(page, name: str):
+    """A link of the main menu, with its group opened first (by a click, as a person does)."""
+    nav = page.get_by_role("navigation", name="Hoofdmenu")
+    group = nav.locator("details").filter(has=page.locator("a", has_text=name))
+    if group.count() and group.first.get_attribute("open") is None:
+        group.first.locator("summary").click()
+    return nav.get_by_role("link", name=name)

@@ -7,7 +7,7 @@ from governance import demo
 from meetings.demo import load_meetings
 from meetings.models import AgendaItem, Meeting
 from tests.e2e.conftest import DEMO_PASSWORD as PASSWORD
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import confirm, log_in, menu_link
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TITLE = "Gezamenlijke aanpak duinlandschap"
@@ -24,7 +24,7 @@ def submit_route_order_forward_publish(region, new_page, tmp_path, screenshot_of
     # A project leader of Haarlem submits a proposal with a document.
     leader = new_page()
     log_in(leader, "projectleider")
-    leader.get_by_role("link", name="Mijn inzendingen").click()
+    menu_link(leader, "Mijn inzendingen").click()
     leader.get_by_role("link", name="Vraag of voorstel indienen").click()
     leader.get_by_label("Voorstel").check()
     leader.get_by_label("Titel").fill(TITLE)
@@ -41,7 +41,7 @@ def submit_route_order_forward_publish(region, new_page, tmp_path, screenshot_of
     # The coordinator routes it to the secretaries' meeting's next open meeting.
     coordinator = new_page()
     log_in(coordinator, "coordinator")
-    coordinator.get_by_role("link", name="Triage-inbox").click()
+    menu_link(coordinator, "Triage-inbox").click()
     coordinator.get_by_role("link", name=TITLE).click()
     coordinator.get_by_label("Overleg", exact=True).select_option(label="Overleg gemeentesecretarissen Kennemerland")
     coordinator.get_by_role("button", name="Op de agenda zetten").click()
@@ -52,7 +52,7 @@ def submit_route_order_forward_publish(region, new_page, tmp_path, screenshot_of
     # The secretary adds a second item and orders the agenda with the keyboard.
     secretary = new_page()
     log_in(secretary, "secretaris")
-    secretary.get_by_role("link", name="Mijn werk").click()
+    menu_link(secretary, "Agenda's voorbereiden").click()
     secretary.get_by_role("link", name="Overleg gemeentesecretarissen Kennemerland").first.click()
     expect(secretary.get_by_role("heading", level=1)).to_contain_text("Agenda voorbereiden")
     secretary.get_by_label("Titel").fill("Stand van zaken crisisstructuur")
@@ -85,7 +85,8 @@ def submit_route_order_forward_publish(region, new_page, tmp_path, screenshot_of
     link = secretary.locator(".portal-agenda__meta", has_text="Doorgestuurd naar Bestuurlijk afstemmingsoverleg")
     expect(link).to_be_visible()
     secretary.get_by_role("link", name="Terug naar de vergadering").click()
-    secretary.get_by_role("button", name="Agenda publiceren").click()
+    secretary.get_by_role("link", name="Agenda publiceren").click()
+    confirm(secretary, "Yes, publish")
     expect(secretary.get_by_text("agenda gepubliceerd").first).to_be_visible()
 
     forwarded = AgendaItem.objects.get(meeting__body=region.bodies["administrative"], title=TITLE)
@@ -108,14 +109,15 @@ def test_an_alderman_with_the_portfolio_sees_the_invitation(region, new_page, tm
     coordinator, forwarded = submit_route_order_forward_publish(region, new_page, tmp_path, screenshot_of)
     # The coordinator, secretary of the administrative meeting, publishes its agenda.
     coordinator.goto(f"/vergaderingen/{forwarded.meeting_id}/")
-    coordinator.get_by_role("button", name="Agenda publiceren").click()
+    coordinator.get_by_role("link", name="Agenda publiceren").click()
+    confirm(coordinator, "Yes, publish")
     coordinator.get_by_role("link", name="Uitnodigingen", exact=True).click()
     alderman = region.people["Haarlem:alderman:0"]
     expect(coordinator.get_by_role("table")).to_contain_text(alderman.full_name)
 
     page = new_page()
     log_in(page, "wethouder")
-    page.get_by_role("link", name="Mijn uitnodigingen").click()
+    menu_link(page, "Mijn uitnodigingen").click()
     invitation = page.get_by_role("listitem").filter(has_text=TITLE)
     expect(invitation).to_have_count(1)
     expect(invitation).to_contain_text("Bestuurlijk afstemmingsoverleg Kennemerland")

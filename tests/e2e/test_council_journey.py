@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from decisions.demo import SEED_000
 from decisions.models import CouncilTrack
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, menu_link
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PROPOSAL = SEED_000["title"]  # Haarlem's council has the intended decision for its wishes and objections
@@ -17,7 +17,7 @@ def test_a_griffier_records_the_councils_wishes_and_sees_what_comes_next(
     demo_region, page, screenshot_of, assert_accessible
 ):
     log_in(page, "griffier")
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Griffie").click()
+    menu_link(page, "Griffie").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Wat er naar mijn raad komt")
 
     # Another council meets outside the window on the housing agenda: the dashboard says so in words.

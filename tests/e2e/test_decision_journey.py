@@ -11,14 +11,14 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from decisions.models import CollegeDecision, DecisionPdf, RegionalProposal
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import confirm, log_in, menu_link
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TITLE = "Regionale aanpak energiearmoede"  # a draft in the demo region, on a held meeting of its body
 
 
 def nav(page, name: str):
-    return page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name=name)
+    return menu_link(page, name)
 
 
 def open_track(page, municipality: str) -> None:
@@ -47,9 +47,11 @@ def test_wishes_and_objections_then_the_definitive_decision_signed_by_the_loco_b
     coordinator.get_by_label("Status").select_option(label="concept")
     coordinator.get_by_role("button", name="Filteren").click()
     coordinator.get_by_role("link", name=TITLE).click()
-    coordinator.get_by_role("button", name="Vaststellen als regionaal standpunt").click()
+    coordinator.get_by_role("link", name="Vaststellen als regionaal standpunt").click()
+    confirm(coordinator, "Yes, adopt")
     expect(coordinator.get_by_text("in de vergadering van")).to_be_visible()
-    coordinator.get_by_role("button", name="Aan de colleges voorleggen").click()
+    coordinator.get_by_role("link", name="Aan de colleges voorleggen").click()
+    confirm(coordinator, "Yes, send")
     expect(coordinator.get_by_text("voorgelegd aan 4 colleges")).to_be_visible()
     assert_accessible(coordinator)
 
@@ -119,10 +121,12 @@ def test_wishes_and_objections_then_the_definitive_decision_signed_by_the_loco_b
     concept = item_of(loco).get_by_role("link", name="Besluit lezen (pdf)").get_attribute("href")
     concept_response = loco.request.get(concept)
     assert concept_response.ok and concept_response.body().startswith(b"%PDF")
-    loco.get_by_role("button", name=f"Ondertekenen: {TITLE}").click()
+    loco.get_by_role("link", name=f"Ondertekenen: {TITLE}").click()
+    confirm(loco, "Yes, sign")
     expect(loco.get_by_text("wacht nu op de medeondertekening door de secretaris")).to_be_visible()
     nav(secretary, "Te ondertekenen").click()
-    secretary.get_by_role("button", name=f"Ondertekenen: {TITLE}").click()
+    secretary.get_by_role("link", name=f"Ondertekenen: {TITLE}").click()
+    confirm(secretary, "Yes, sign")
     expect(secretary.get_by_text("Het besluit is definitief")).to_be_visible()
     screenshot_of(secretary, "te-ondertekenen")
 

@@ -13,7 +13,7 @@ from governance import demo
 from meetings.demo import load_meetings, load_minutes
 from meetings.models import Meeting, Minutes, MinutesPdf
 from tests.e2e.conftest import DEMO_PASSWORD as PASSWORD
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import confirm, log_in, menu_link
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -60,7 +60,8 @@ def test_minutes_from_attendance_to_adoption_and_a_done_action_point(region, new
 
     # The next meeting adopts the minutes.
     secretary.goto(f"/vergaderingen/{following.pk}/")
-    secretary.get_by_role("button", name="Dit verslag vaststellen").click()
+    secretary.get_by_role("link", name="Dit verslag vaststellen").click()
+    confirm(secretary, "Yes, adopt")
     expect(secretary.get_by_text("Het verslag is vastgesteld.")).to_be_visible()
     expect(
         secretary.get_by_text("Aldus vastgesteld in de vergadering van het Overleg gemeentesecretarissen")
@@ -90,7 +91,7 @@ def test_minutes_from_attendance_to_adoption_and_a_done_action_point(region, new
     # The owner marks an action point done.
     leader = new_page()
     log_in(leader, "projectleider")
-    leader.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Mijn actiepunten").click()
+    menu_link(leader, "Mijn actiepunten").click()
     leader.get_by_role("button", name="Afgehandeld: Planning woningbouw per gemeente ophalen").click()
     expect(leader.get_by_text("Het actiepunt is afgehandeld.")).to_be_visible()
     expect(leader.get_by_text("Planning woningbouw per gemeente ophalen")).to_have_count(0)

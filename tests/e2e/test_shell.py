@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from governance import demo
+from tests.e2e.conftest import menu_link
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "demo-wachtwoord"
@@ -41,7 +42,17 @@ def test_a_mayor_logs_in_with_the_keyboard_and_sees_offices_and_bodies(region, p
     bodies = page.get_by_role("table", name="Overleggen waarin u vandaag zit")
     expect(bodies).to_contain_text("Bestuurlijk afstemmingsoverleg Kennemerland")
     expect(bodies).to_contain_text("Voorzitter")
-    expect(page.get_by_role("link", name="Beheer")).to_have_count(0)
+    expect(page.locator("summary", has_text="Beheer")).to_have_count(0)
+    # The menu's groups open and close by keyboard: Enter on a group shows its links, Escape closes it again.
+    group = page.locator("summary", has_text="Besluiten")
+    group.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name="Regionale voorstellen")).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Regionale voorstellen")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("link", name="Regionale voorstellen")).to_be_hidden()
+    expect(group).to_be_focused()
     # The theme's CSS is served and applied: the header carries the region's colour.
     header_colour = page.locator("header").evaluate("el => getComputedStyle(el).backgroundColor")
     assert header_colour == "rgb(11, 79, 108)"
@@ -59,7 +70,7 @@ def test_a_mayor_logs_in_with_the_keyboard_and_sees_offices_and_bodies(region, p
 
 def test_the_coordinator_reaches_management_and_gets_a_dutch_error_for_a_wrong_cbs_code(region, page, screenshot):
     log_in_with_keyboard(page, "coordinator")
-    page.get_by_role("link", name="Beheer").first.click()
+    menu_link(page, "Beheersite").click()
     expect(page.get_by_text("Regioportaal: beheer")).to_be_visible()
     page.goto("/beheer/municipalities/municipality/add/")
     page.get_by_label("Naam").fill("Nieuwegemeente")

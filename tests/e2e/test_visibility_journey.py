@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from meetings.models import Meeting, Purpose
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import confirm, log_in, menu_link
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TITLE = "Gezamenlijke inkoop jeugdhulp 2027"  # adopted in the demo, not yet sent
@@ -16,7 +16,7 @@ MOTIVATION = "Heemstede koopt de jeugdhulp al samen met Bloemendaal in."
 
 
 def open_proposal(page) -> None:
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Regionale voorstellen").click()
+    menu_link(page, "Regionale voorstellen").click()
     page.get_by_role("link", name=TITLE).click()
 
 
@@ -26,13 +26,14 @@ def test_a_decision_is_heemstedes_own_until_signed_and_the_griffier_reads_the_ag
     coordinator = new_page()
     log_in(coordinator, "coordinator")
     open_proposal(coordinator)
-    coordinator.get_by_role("button", name="Aan de colleges voorleggen").click()
+    coordinator.get_by_role("link", name="Aan de colleges voorleggen").click()
+    confirm(coordinator, "Yes, send")
     expect(coordinator.get_by_text("voorgelegd aan 4 colleges")).to_be_visible()
 
     # Heemstede's secretary records "niet ingestemd".
     heemstede = new_page()
     log_in(heemstede, "secretaris-heemstede")
-    heemstede.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Vast te leggen").click()
+    menu_link(heemstede, "Vast te leggen").click()
     heemstede.get_by_role("listitem").filter(has_text=TITLE).get_by_role("link", name="Besluit vastleggen").click()
     heemstede.get_by_label("niet ingestemd", exact=True).check()
     heemstede.get_by_label("Kenmerk van het college").fill("HS-2026-112")
@@ -54,10 +55,12 @@ def test_a_decision_is_heemstedes_own_until_signed_and_the_griffier_reads_the_ag
     # Heemstede's mayor signs and the secretary co-signs: now Zandvoort sees it.
     mayor = new_page()
     log_in(mayor, "burgemeester-heemstede")
-    mayor.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Te ondertekenen").click()
-    mayor.get_by_role("button", name=f"Ondertekenen: {TITLE}").click()
-    heemstede.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Te ondertekenen").click()
-    heemstede.get_by_role("button", name=f"Ondertekenen: {TITLE}").click()
+    menu_link(mayor, "Te ondertekenen").click()
+    mayor.get_by_role("link", name=f"Ondertekenen: {TITLE}").click()
+    confirm(mayor, "Yes, sign")
+    menu_link(heemstede, "Te ondertekenen").click()
+    heemstede.get_by_role("link", name=f"Ondertekenen: {TITLE}").click()
+    confirm(heemstede, "Yes, sign")
     expect(heemstede.get_by_text("Het besluit is definitief")).to_be_visible()
     zandvoort.reload()
     row = zandvoort.get_by_role("row").filter(has_text="Heemstede")

@@ -34,12 +34,15 @@ def overlap_q(
 
 # Deadlines and working days.
 #
-# The working-day rule: a deadline that falls on a Saturday, a Sunday or a Dutch public holiday moves to
-# the working day before it, so an agenda never closes, and nothing is due, on a day nobody works. The
-# public holidays are those of the Algemene termijnenwet, art. 3: New Year's Day, Easter Monday, King's
-# Day, 5 May, Ascension Day, Whit Monday and both days of Christmas. The `holidays` package gives their
-# dates (King's Day moves to the 26th when the 27th is a Sunday); it also counts Good Friday, which the
-# act does not, and 5 May only once every five years, which the act counts every year.
+# The working-day rule, the portal's own: a deadline that falls on a Saturday, a Sunday or a Dutch public
+# holiday moves to the working day before it, so an agenda never closes, and nothing is due, on a day
+# nobody works. (The Algemene termijnenwet, art. 1, does the opposite for statutory terms: it extends
+# them to the next working day; the portal's deadlines are not statutory terms, and moving them earlier
+# keeps the time the secretariat counted on.) The public holidays are those of that act, art. 3:
+# New Year's Day, Easter Monday, King's Day, 5 May, Ascension Day, Whit Monday and both days of
+# Christmas. The `holidays` package gives their dates (King's Day moves to the 26th when the 27th is a
+# Sunday); it also counts Good Friday, which the act does not, and 5 May only once every five years,
+# which the act counts every year.
 
 
 @functools.cache

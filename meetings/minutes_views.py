@@ -273,6 +273,8 @@ def _adopting_meeting(minutes: Minutes, chosen: str) -> Meeting | None:
 def _adoption_done(minutes: Minutes) -> str | None:
     if minutes.status != Minutes.Status.ADOPTED:
         return None
+    if minutes.adopted_in is None:
+        return _("These minutes were already adopted.")
     return _("These minutes were already adopted in the meeting of %(meeting)s.") % {
         "meeting": minutes.adopted_in.long_name()
     }

@@ -108,6 +108,7 @@ class PersonAdmin(SimpleHistoryAdmin):
         problem = invitations.why_not_invite(person)
         if request.method == "POST" and not problem:
             user, created = invitations.create_login(person)
+            person.user = user
             if created:
                 self.log_addition(request, user, [{"added": {}}])
             try:

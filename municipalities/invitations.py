@@ -31,6 +31,16 @@ def username_for(person: Person) -> str:
 
 def why_not_invite(person: Person) -> str:
     """Why no invitation can go to this person, or "" when one can."""
+    if person.user_id and (person.user.is_staff or person.user.is_superuser):
+        # A set-password link for a management account is never the coordinator's to send.
+        return _("%(person)s's log-in is a management account; only a superuser maintains it.") % {"person": person}
+    if person.user_id and person.user.get_username().lower() != username_for(person):
+        return _(
+            "%(person)s's log-in (%(username)s) was not made by an invitation to this e-mail address; "
+            "an invitation can only go to the address of the log-in it made."
+        ) % {"person": person, "username": person.user.get_username()}
+    if len(username_for(person)) > User._meta.get_field("username").max_length:
+        return _("The e-mail address of %(person)s is too long to be a user name.") % {"person": person}
     if person.user_id and person.user.has_usable_password():
         return _("%(person)s already has a log-in with a password (%(username)s).") % {
             "person": person,
@@ -46,8 +56,14 @@ def why_not_invite(person: Person) -> str:
 
 @transaction.atomic
 def create_login(person: Person) -> tuple[User, bool]:
-    """The person's log-in (new, without a usable password, linked to the person) and whether it was made now."""
+    """The person's log-in (new, without a usable password, linked to the person) and whether it was made now.
+    The person's row is locked, so a second press of the button waits and then finds the log-in made."""
+    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
     if person.user_id:
+        if person.user.email != person.email:
+            # The reset token covers the e-mail address: a link sent to an earlier address stops working.
+            person.user.email = person.email
+            person.user.save(update_fields=["email"])
         return person.user, False
     user = User(username=username_for(person), email=person.email, first_name=person.given_name)
     user.last_name = " ".join(part for part in (person.surname_prefix, person.surname) if part)

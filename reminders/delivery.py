@@ -158,7 +158,7 @@ def send_digest(person_id: int, day) -> Outcome:
         with translation.override(person.language):
             subject = _("Your reminders of %(day)s") % {"day": day.strftime("%d-%m-%Y")}
             # What waits for the person, from the same source as the start page and the menu counts.
-            desk = waiting_for(person.user, day) if person.user_id else None
+            desk = waiting_for(person.user, day) if person.user_id and person.user.is_active else None
             body = render_to_string(
                 "reminders/email/digest.txt",
                 {

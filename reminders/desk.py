@@ -52,7 +52,8 @@ KINDS: dict[str, Kind] = {
         Kind("council", _("Council steps to record"), "griffier_dashboard"),
         Kind("triage", _("Items to triage"), "triage_inbox"),
         Kind("agenda", _("Agendas to close or publish"), "my_work"),
-        Kind("minutes", _("Minutes to write, send or comment on"), "my_work"),
+        Kind("minutes", _("Minutes to write and send"), "my_work"),
+        Kind("comment", _("Minutes to comment on"), "body_list"),
         Kind("documents", _("Documents due"), "my_submissions"),
         Kind("returned", _("Items sent back to you"), "my_submissions"),
         Kind("actions", _("Action points"), "my_action_points"),
@@ -417,8 +418,7 @@ def collect_minutes(desk: Desk, conf) -> None:
             .select_related("body")
             .order_by("starts_at")
         )
-        unsent_count = unsent.count()
-        count += unsent_count
+        count = unsent.count()
         days = datetime.timedelta(conf.minutes_unsent_days)
         entries += [
             Entry(
@@ -429,35 +429,41 @@ def collect_minutes(desk: Desk, conf) -> None:
                 timezone.localdate(meeting.starts_at) + days,
                 str(_("write and send the minutes")),
             )
-            for meeting in first(unsent, unsent_count)
-        ]
-    if roles.member:
-        adoption = AgendaItem.objects.filter(minutes_to_adopt=OuterRef("pk")).values("meeting__starts_at")[:1]
-        to_comment = (
-            Minutes.objects.filter(
-                status=Minutes.Status.SENT,
-                meeting__body__in=Membership.objects.current().filter(person=roles.person).values("body"),
-            )
-            .exclude(meeting__body__in=own_bodies(roles.user, "prepare_meetings"))
-            .exclude(Exists(MinutesComment.objects.filter(minutes=OuterRef("pk"), author=roles.user)))
-            .annotate(adopted_at=Subquery(adoption))
-            .select_related("meeting__body")
-            .order_by("sent_at")
-        )
-        comment_count = to_comment.count()
-        count += comment_count
-        entries += [
-            Entry(
-                "minutes",
-                str(minutes.meeting),
-                minutes.meeting.body.name,
-                _link("minutes_detail", minutes.pk),
-                timezone.localdate(minutes.adopted_at) if minutes.adopted_at else None,
-                str(_("read and comment before they are adopted")),
-            )
-            for minutes in first(to_comment, comment_count)
+            for meeting in first(unsent, count)
         ]
     desk.add("minutes", entries, count)
+
+
+def collect_comments(desk: Desk, conf) -> None:
+    """Minutes sent for comment to a body the person sits in (and does not write the minutes of)."""
+    roles = desk.roles
+    if not roles.member:
+        return
+    adoption = AgendaItem.objects.filter(minutes_to_adopt=OuterRef("pk")).values("meeting__starts_at")[:1]
+    to_comment = (
+        Minutes.objects.filter(
+            status=Minutes.Status.SENT,
+            meeting__body__in=Membership.objects.current().filter(person=roles.person).values("body"),
+        )
+        .exclude(meeting__body__in=own_bodies(roles.user, "prepare_meetings"))
+        .exclude(Exists(MinutesComment.objects.filter(minutes=OuterRef("pk"), author=roles.user)))
+        .annotate(adopted_at=Subquery(adoption))
+        .select_related("meeting__body")
+        .order_by("sent_at")
+    )
+    count = to_comment.count()
+    entries = [
+        Entry(
+            "comment",
+            str(minutes.meeting),
+            minutes.meeting.body.name,
+            _link("minutes_detail", minutes.pk),
+            timezone.localdate(minutes.adopted_at) if minutes.adopted_at else None,
+            str(_("read and comment before they are adopted")),
+        )
+        for minutes in first(to_comment, count)
+    ]
+    desk.add("comment", entries, count)
 
 
 def collect_submissions(desk: Desk, conf) -> None:
@@ -473,7 +479,7 @@ def collect_submissions(desk: Desk, conf) -> None:
             withdrawn=False,
         )
         .exclude(Exists(Document.objects.filter(item=OuterRef("pk"))))
-        .select_related("meeting__body")
+        .select_related("meeting__body", "submission")
         .order_by("meeting__documents_deadline")
     )
     count = missing.count()
@@ -482,9 +488,11 @@ def collect_submissions(desk: Desk, conf) -> None:
         [
             Entry(
                 "documents",
-                item.title,
+                # The submission as the submitter wrote it, on its own page (the item may be retitled,
+                # confidential, or on a draft agenda that does not exist for the submitter yet).
+                item.submission.title,
                 str(item.meeting),
-                _link("meeting_detail", item.meeting_id) + f"#item-{item.pk}",
+                _link("submission_detail", item.submission.pk),
                 timezone.localdate(item.meeting.documents_deadline),
                 str(_("send the documents")),
             )
@@ -618,6 +626,7 @@ COLLECTORS = (
     collect_triage,
     collect_agendas,
     collect_minutes,
+    collect_comments,
     collect_submissions,
     collect_actions,
     collect_evaluations,

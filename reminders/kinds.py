@@ -169,14 +169,23 @@ class DocumentsMissing(ReminderKind):
             )
         )
 
+    # The submitter's own submission, not the agenda item: a draft agenda does not exist for the submitter,
+    # and the secretariat may have retitled the item or marked it confidential (docs/adr/0006).
     def link(self, item: AgendaItem) -> str:
-        return reverse("meeting_detail", args=[item.meeting_id]) + f"#item-{item.pk}"
+        return reverse("submission_detail", args=[item.submission.pk])
 
     def subject(self, item: AgendaItem) -> str:
-        return _("No documents yet for “%(title)s” (%(meeting)s)") % {"title": item.title, "meeting": item.meeting}
+        return _("No documents yet for “%(title)s” (%(meeting)s)") % {
+            "title": item.submission.title,
+            "meeting": item.meeting,
+        }
 
     def context(self, item: AgendaItem) -> dict:
-        return {"object": item, "meeting": item.meeting, "documents_deadline": when(item.meeting.documents_deadline)}
+        return {
+            "object": item.submission,
+            "meeting": item.meeting,
+            "documents_deadline": when(item.meeting.documents_deadline),
+        }
 
 
 class AgendaUnpublished(ReminderKind):

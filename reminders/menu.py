@@ -71,8 +71,17 @@ def menu_for(desk: Desk, url_name: str | None) -> list[Group]:
             "work",
             _("My work"),
             [
-                *([item(_("To sign"), "my_signatures", count("sign"))] if roles.signs or roles.records else []),
-                *([item(_("To record"), "my_to_record", count("record"))] if roles.records else []),
+                *(
+                    [item(_("To sign"), "my_signatures", count("sign"))]
+                    if roles.signs or roles.records or count("sign")
+                    else []
+                ),
+                # The coordinator may record for any municipality (decisions/access.py), so she keeps the list.
+                *(
+                    [item(_("To record"), "my_to_record", count("record"))]
+                    if roles.records or roles.coordinator
+                    else []
+                ),
                 *([item(_("Triage inbox"), "triage_inbox", count("triage"))] if roles.coordinator else []),
                 *(
                     [item(_("Agendas to prepare"), "my_work", count("agenda") + count("minutes"))]
@@ -102,7 +111,10 @@ def menu_for(desk: Desk, url_name: str | None) -> list[Group]:
         Group(
             "meetings",
             _("Meetings"),
-            [item(_("Consultation bodies"), "body_list")] if roles.reads_meetings or roles.member else [],
+            # Minutes to comment on are found through the body they belong to.
+            [item(_("Consultation bodies"), "body_list", count("comment"))]
+            if roles.reads_meetings or roles.member
+            else [],
         ),
         Group(
             "decisions",
@@ -113,7 +125,11 @@ def menu_for(desk: Desk, url_name: str | None) -> list[Group]:
                     if roles.reads_proposals
                     else []
                 ),
-                *([item(_("Evaluations"), "evaluation_list", count("evaluation"))] if roles.evaluates else []),
+                *(
+                    [item(_("Evaluations"), "evaluation_list", count("evaluation"))]
+                    if roles.evaluates or count("evaluation")
+                    else []
+                ),
             ],
         ),
         Group(

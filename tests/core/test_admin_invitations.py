@@ -170,3 +170,29 @@ def test_a_superuser_still_has_the_user_form(client_for):
     admin_user = User.objects.create_superuser("beheerder", "beheer@example.nl", "x-wachtwoord-123")
     page = client_for(admin_user).get(reverse("admin:auth_user_add")).content.decode()
     assert 'name="password1"' in page
+
+
+def test_no_invitation_for_a_management_account_another_address_or_a_too_long_address(coordinator, client_for):
+    admin_client = client_for(coordinator)
+    superuser = User.objects.create_superuser("beheerder", "beheer@regio.example")
+    superuser.set_unusable_password()
+    superuser.save()
+    manager = factories.PersonFactory(email="beheer@regio.example", user=superuser)
+    # The coordinator changed the e-mail of a person whose log-in was made for another address.
+    moved = factories.PersonFactory(email="nieuw@haarlem.example", user=User.objects.create_user("oud@haarlem.example"))
+    moved.user.set_unusable_password()
+    moved.user.save()
+    long = factories.PersonFactory(email="a" * 140 + "@haarlem.example")
+    for person, message in (
+        (manager, "is een beheeraccount"),
+        (moved, "niet gemaakt met een uitnodiging aan dit e-mailadres"),
+        (long, "te lang om als gebruikersnaam te dienen"),
+    ):
+        with translation.override("nl"):
+            response = admin_client.post(invite_url(person), HTTP_ACCEPT_LANGUAGE="nl")
+        assert response.status_code == 200, person
+        assert message in response.content.decode()
+    assert mail.outbox == []
+    superuser.refresh_from_db()
+    assert not superuser.has_usable_password()
+    assert not User.objects.filter(username__startswith="aaaa").exists()

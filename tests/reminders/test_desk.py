@@ -210,3 +210,30 @@ def test_a_person_without_office_sees_an_empty_start_page_and_menu(client_for):
     page = client_for(user).get(reverse("home")).content.decode()
     assert "Niets wacht vandaag op u." in page
     assert "portal-menu__group" not in page
+
+
+@pytest.mark.django_db
+def test_documents_due_show_the_submission_as_its_submitter_wrote_it(client_for):
+    """The secretariat may retitle the item or mark it confidential, and a draft agenda does not exist for
+    the submitter: the start page names the submission and links to its own page."""
+    region = Region()
+    secretary = region.seat(region.secretaries, Membership.Role.SECRETARY)
+    submitter = PersonFactory(with_login=True).user
+    meeting = Meeting.for_body(region.secretaries, timezone.now() + datetime.timedelta(days=20))
+    meeting.save()
+    submission = Submission.objects.create(
+        title="Woonagenda",
+        explanation="Toelichting",
+        purpose="discussion",
+        submitted_by=submitter,
+        municipality=region.haarlem,
+    )
+    item = submission.route(by=secretary, meeting=meeting)
+    item.title, item.confidential = "Vertrouwelijk: grondaankoop", True
+    item.save()
+    [entry] = waiting_for(submitter).entries
+    assert (entry.kind, entry.what) == ("documents", "Woonagenda")
+    assert entry.url == reverse("submission_detail", args=[submission.pk])
+    page = client_for(submitter).get(reverse("home")).content.decode()
+    assert "grondaankoop" not in page
+    assert client_for(submitter).get(entry.url).status_code == 200

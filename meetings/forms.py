@@ -382,9 +382,11 @@ class DatalistInput(forms.TextInput):
 
 def person_labels(people) -> dict[str, object]:
     """A label per person for the name search; a namesake gets the e-mail address added."""
+    from collections import Counter
+
     people = list(people)
-    names = [p.full_name for p in people]
-    return {(p.full_name if names.count(p.full_name) == 1 else f"{p.full_name} ({p.email})"): p for p in people}
+    names = Counter(p.full_name for p in people)
+    return {(p.full_name if names[p.full_name] == 1 else f"{p.full_name} ({p.email})"): p for p in people}
 
 
 class ActionPointForm(forms.ModelForm):

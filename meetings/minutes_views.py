@@ -225,7 +225,8 @@ def _action_point_owners(meeting: Meeting):
     attendees = meeting.attendance.filter(person__isnull=False).values("person")
     first = list(Person.objects.filter(Q(pk__in=members) | Q(pk__in=attendees)).order_by("surname", "given_name"))
     holders = Person.objects.filter(pk__in=Office.objects.current(on).values("person"))
-    owners = (holders | Person.objects.filter(pk__in=[p.pk for p in first])).order_by("surname", "given_name")
+    # Read once: every action point form of the minutes page offers the same people.
+    owners = list((holders | Person.objects.filter(pk__in=[p.pk for p in first])).order_by("surname", "given_name"))
     return owners, first
 
 

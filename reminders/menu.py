@@ -137,7 +137,12 @@ def menu_for(desk: Desk, url_name: str | None) -> list[Group]:
             _("Councils"),
             [
                 *([item(_("Councils"), "council_matrix")] if roles.follows_councils else []),
-                *([item(_("Griffie"), "griffier_dashboard", count("council"))] if roles.keeps_council_tracks else []),
+                # The coordinator keeps council tracks for any municipality too (decisions/access.py).
+                *(
+                    [item(_("Griffie"), "griffier_dashboard", count("council"))]
+                    if roles.keeps_council_tracks or roles.coordinator
+                    else []
+                ),
             ],
         ),
         Group(

@@ -15,6 +15,13 @@ def admin_pages() -> list[str]:
     from municipalities.models import Person
 
     person = Person.objects.filter(offices__isnull=False, user__isnull=True).first() or Person.objects.first()
+    if not PeriodicTask.objects.filter(task="reminders.tasks.send_digests").exists():
+        # A browser test runs on a transactional database, which is emptied after each test, schedules too.
+        from importlib import import_module
+
+        from django.apps import apps
+
+        import_module("reminders.migrations.0002_default_schedules").create_schedules(apps, None)
     task = PeriodicTask.objects.get(task="reminders.tasks.send_digests")
     return [
         reverse("admin:index"),

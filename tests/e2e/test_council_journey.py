@@ -40,7 +40,7 @@ def test_a_griffier_records_the_councils_wishes_and_sees_what_comes_next(
     page.locator("#id_outcome").select_option(label="toestemming verleend")
     page.get_by_label("Datum van de uitkomst").fill(today)
     page.get_by_role("button", name="Opslaan").click()
-    expect(page.get_by_text("is geen uitkomst van wensen en bedenkingen")).to_be_visible()
+    expect(page.locator("#id_outcome_error").get_by_text("is geen uitkomst van wensen en bedenkingen")).to_be_visible()
     assert_accessible(page)
 
     # The council's wishes and objections, as the council gave them.

@@ -110,6 +110,9 @@ def test_what_each_demo_log_in_finds_waiting(demo_region):
     assert menu("secretaris-zandvoort")["Mijn werk"][:2] == ["Te ondertekenen", "Vast te leggen"]
     assert menu("wethouder")["Mijn werk"][-1] == "Mijn uitnodigingen"
     assert menu("coordinator")["Beheer"] == ["Werking", "Beheersite"]
+    # The coordinator may record and keep council tracks for any municipality: she keeps those lists.
+    assert menu("coordinator")["Raden"] == ["Raden", "Griffie"]
+    assert "Vast te leggen" in menu("coordinator")["Mijn werk"]
     assert "Triage-inbox" in menu("coordinator")["Mijn werk"]
     for username in ("secretaris", "griffier", "projectleider", "raadslid", "directeur"):
         assert "Beheer" not in menu(username) and "Triage-inbox" not in menu(username).get("Mijn werk", [])

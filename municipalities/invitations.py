@@ -58,7 +58,7 @@ def why_not_invite(person: Person) -> str:
 def create_login(person: Person) -> tuple[User, bool]:
     """The person's log-in (new, without a usable password, linked to the person) and whether it was made now.
     The person's row is locked, so a second press of the button waits and then finds the log-in made."""
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     if person.user_id:
         if person.user.email != person.email:
             # The reset token covers the e-mail address: a link sent to an earlier address stops working.

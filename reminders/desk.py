@@ -169,13 +169,20 @@ class Roles:
         )
 
 
-def own_municipalities(user, codename: str):
-    """The municipalities the user acts for by their own offices (not the coordinator's right to act for any)."""
+def own_municipalities(user, *codenames: str):
+    """The municipalities the user acts for by their own offices (not the coordinator's right to act for any),
+    with any of the given permissions."""
     from guardian.shortcuts import get_objects_for_user
 
     from municipalities.models import Municipality
 
-    return get_objects_for_user(user, f"municipalities.{codename}", klass=Municipality, accept_global_perms=False)
+    return get_objects_for_user(
+        user,
+        [f"municipalities.{codename}" for codename in codenames],
+        klass=Municipality,
+        any_perm=True,
+        accept_global_perms=False,
+    )
 
 
 def own_bodies(user, codename: str):
@@ -259,7 +266,7 @@ def collect_signatures(desk: Desk, conf) -> None:
     if not desk.roles.signs and not desk.roles.records:
         return
     offices = CollegeDecision.signing_offices_of(user)
-    mine = own_municipalities(user, "sign_college_decisions") | own_municipalities(user, "record_college_decisions")
+    mine = own_municipalities(user, "sign_college_decisions", "record_college_decisions")
     decisions = (
         CollegeDecision.objects.to_sign()
         .filter(municipality__in=mine)

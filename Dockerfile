@@ -61,5 +61,6 @@ USER portal
 
 EXPOSE 8000
 
-# gunicorn reads the number of workers from WEB_CONCURRENCY (default 1).
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# gunicorn with threaded workers; processes from WEB_CONCURRENCY or the CPU
+# count, threads, timeouts and the access log in config/gunicorn.py.
+CMD ["gunicorn", "-c", "config/gunicorn.py"]

@@ -58,13 +58,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so its time and query count cover everything below it.
+    "core.timing.RequestTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and the log-in are read: READ_REPLICA_PATHS read from the replica.
+    "config.routers.ReadReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The menu counts of a person's next page are fresh after a change they made (reminders/context_processors.py).
+    "reminders.context_processors.ForgetMenuAfterChanges",
     # Every page needs a log-in unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -110,6 +116,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction mode a cursor cannot outlive its transaction.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
+# A PostgreSQL read replica for the public pages and the API (config/routers.py);
+# tests read it from the test database of default.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    _pooling = ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "DISABLE_SERVER_SIDE_CURSORS")
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        **{key: DATABASES["default"][key] for key in _pooling if key in DATABASES["default"]},
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+# Path prefixes whose GET requests read from the replica, e.g. "/openbaar/,/api/".
+READ_REPLICA_PATHS = env.list("READ_REPLICA_PATHS", default=[])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -236,6 +256,11 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Requests slower than this are logged with their query count (core/timing.py);
+# SERVER_TIMING adds the figures to every response's headers.
+SLOW_REQUEST_MS = env.int("SLOW_REQUEST_MS", default=1000)
+SERVER_TIMING = env.bool("SERVER_TIMING", default=DEBUG)
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponseRedirect
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -14,6 +15,17 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
     return HttpResponseRedirect(static("img/favicon.ico"))
 
 
+@login_not_required
+def health(request: HttpRequest) -> HttpResponse:
+    """For the proxy, the container's health check and the benchmark's floor: the process answers and its
+    database does, with nothing else."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    response = HttpResponse("ok\n", content_type="text/plain")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 urlpatterns = [
     path("beheer/", admin.site.urls),
     path("inloggen/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -21,6 +33,7 @@ urlpatterns = [
     path("taal/", login_not_required(set_language), name="set_language"),
     path("uitnodiging/", include("municipalities.invitations")),
     path("favicon.ico", favicon),
+    path("gezond/", health, name="health"),
     path("", include("decisions.urls")),
     path("", include("meetings.urls")),
     path("", include("governance.urls")),

@@ -11,13 +11,18 @@ while they hold a current membership with one of its roles:
 
 The regional coordinator may do everything (municipalities.backends). Groups
 are brought in line when a membership is saved or deleted, and every night
-for memberships that start or end by date (governance.tasks)."""
+for the bodies whose memberships started or ended by date since the last
+night, or changed (governance.tasks)."""
 
-from django.contrib.auth.models import Group
+import datetime
+from collections import defaultdict
+
 from django.db import transaction
-from guardian.shortcuts import assign_perm
+from django.db.models import Q
+from django.utils import timezone
 
 from governance.models import ConsultationBody, Membership
+from municipalities.access import sync_groups
 from municipalities.models import today
 
 GROUP_ROLES = {
@@ -36,18 +41,28 @@ def group_name(body: ConsultationBody, kind: str) -> str:
     return f"body:{body.pk}:{kind}"
 
 
-@transaction.atomic
+def sync_bodies_access(bodies) -> int:
+    """Make each body's groups hold exactly the log-ins of its current members. Returns the groups changed."""
+    bodies = list(bodies)
+    wanted: dict[tuple[int, str], set[int]] = defaultdict(set)
+    current = (
+        Membership.objects.current(today())
+        .filter(body__in=bodies, person__user__isnull=False)
+        .values_list("body", "role", "person__user")
+    )
+    for body_id, role, user_id in current:
+        for kind, roles in GROUP_ROLES.items():
+            if role in roles:
+                wanted[body_id, kind].add(user_id)
+    kinds = {
+        kind: [f"governance.{codename}" for codename in codenames] for kind, codenames in GROUP_PERMISSIONS.items()
+    }
+    with transaction.atomic():
+        return sync_groups("body", bodies, kinds, wanted)
+
+
 def sync_body_access(body: ConsultationBody) -> None:
-    """Make the body's groups hold exactly the log-ins of its current members."""
-    current = list(body.members_on(today()).filter(person__user__isnull=False).values_list("role", "person__user"))
-    for kind, roles in GROUP_ROLES.items():
-        group, created = Group.objects.get_or_create(name=group_name(body, kind))
-        if created:
-            for codename in GROUP_PERMISSIONS[kind]:
-                assign_perm(f"governance.{codename}", group, body)
-        wanted = {user_id for role, user_id in current if role in roles}
-        if wanted != set(group.user_set.values_list("pk", flat=True)):
-            group.user_set.set(wanted)
+    sync_bodies_access([body])
 
 
 def sync_body_access_by_id(body_id: int | None) -> None:
@@ -58,6 +73,24 @@ def sync_body_access_by_id(body_id: int | None) -> None:
 
 def sync_all_body_access() -> int:
     bodies = list(ConsultationBody.objects.all())
-    for body in bodies:
-        sync_body_access(body)
+    for chunk in range(0, len(bodies), 100):
+        sync_bodies_access(bodies[chunk : chunk + 100])
     return len(bodies)
+
+
+def bodies_changed_between(since: datetime.datetime, until: datetime.datetime) -> set[int]:
+    """The bodies where a membership changed, or started or ended on a day since `since`."""
+    first, last = timezone.localdate(since), timezone.localdate(until)
+    crossed = Q(starts_on__gt=first, starts_on__lte=last) | Q(ends_on__gte=first, ends_on__lt=last)
+    ids = set(Membership.objects.filter(crossed).values_list("body", flat=True))
+    ids |= set(
+        Membership.history.filter(history_date__gte=since).order_by().values_list("body_id", flat=True).distinct()
+    )
+    return ids
+
+
+def sync_changed_body_access(since: datetime.datetime, until: datetime.datetime) -> int:
+    ids = sorted(bodies_changed_between(since, until))
+    for chunk in range(0, len(ids), 100):
+        sync_bodies_access(ConsultationBody.objects.filter(pk__in=ids[chunk : chunk + 100]))
+    return len(ids)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from municipalities.models import Person
 from reminders.desk import waiting_for
-from reminders.kinds import KINDS
+from reminders.kinds import KINDS, preloaded
 from reminders.models import Digest, Reminder, ReminderSettings
 
 logger = logging.getLogger(__name__)
@@ -54,35 +56,88 @@ def compose(reminder: Reminder, about) -> tuple[str, str, str]:
 
 
 def still_due(reminder: Reminder, about, now, conf: ReminderSettings) -> str:
-    """Empty when the reminder should go out now; otherwise why not."""
+    """Empty when the reminder should go out now; otherwise why not. The kind's own check on the one
+    object, its recipients read beforehand for the batch (`kinds.preloaded`)."""
     if about is None:
         return "what it was about no longer exists"
-    for due in KINDS[reminder.kind].plan(about, conf):
-        if due.recipient.pk == reminder.recipient_id and due.due_at == reminder.due_at:
-            if due.moment is not None and now >= due.moment:
-                return "its moment has passed"
-            return ""
-    return "no longer due"
+    return KINDS[reminder.kind].still_due(reminder, about, conf, now)
+
+
+def load_about(reminders: list[Reminder]) -> dict[tuple[int, int], object]:
+    """What the reminders are about, one query per kind, with what composing the mail reads."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for reminder in reminders:
+        wanted[reminder.kind].add(reminder.object_id)
+    about = {}
+    for kind, ids in wanted.items():
+        spec = KINDS[kind]
+        content_type = ContentType.objects.get_for_model(spec.model)
+        for obj in spec.for_sending().filter(pk__in=ids):
+            about[content_type.pk, obj.pk] = obj
+    return about
+
+
+def checked(reminders: list[Reminder], now, conf: ReminderSettings) -> dict[int, tuple[object, str]]:
+    """Per reminder: what it is about, and why it is no longer due (empty when it is)."""
+    about = load_about(reminders)
+    by_kind: dict[str, list[Reminder]] = defaultdict(list)
+    for reminder in reminders:
+        by_kind[reminder.kind].append(reminder)
+    outcome = {}
+    for kind, group in by_kind.items():
+        spec = KINDS[kind]
+        objects = [about[key] for key in {(r.content_type_id, r.object_id) for r in group} if key in about]
+        with preloaded(spec, objects):
+            for reminder in group:
+                obj = about.get((reminder.content_type_id, reminder.object_id))
+                outcome[reminder.pk] = (obj, still_due(reminder, obj, now, conf))
+    return outcome
 
 
 def send_one(reminder_id: int) -> Outcome:
-    """Sends a claimed reminder once. The row stays locked while the mail goes
-    out, so a second delivery of the same task waits and then finds it sent.
-    A worker that dies here leaves the row claimed; the janitor hands it out
-    again, and only a mail accepted just before the death can go twice."""
+    """Sends a claimed reminder once (see `send_many`)."""
+    return send_many([reminder_id])[0]
+
+
+def send_many(reminder_ids: list[int]) -> list[Outcome]:
+    """Sends claimed reminders, each once. What they are about and who may still get them is read
+    for the whole batch; then each row is locked while its mail goes out and committed on its own,
+    so a second delivery of the same task waits and then finds it sent. A worker that dies here
+    leaves the rest claimed; the janitor hands them out again, and only a mail accepted just before
+    the death can go twice."""
     now = timezone.now()
     conf = ReminderSettings.get_solo()
+    reminders = list(
+        Reminder.objects.filter(pk__in=reminder_ids, status=Reminder.Status.CLAIMED).select_related("recipient__user")
+    )
+    verdicts = checked(reminders, now, conf)
+    by_pk = {reminder.pk: reminder for reminder in reminders}
+    outcomes = []
+    for pk in reminder_ids:
+        reminder = by_pk.get(pk)
+        if reminder is None:
+            outcomes.append(GONE)
+            continue
+        about, reason = verdicts[pk]
+        outcomes.append(_send_locked(reminder, about, reason, conf, now))
+    return outcomes
+
+
+GONE = Outcome("gone", "not claimed (already sent, skipped or handed back)")
+
+
+def _send_locked(reminder: Reminder, about, reason: str, conf: ReminderSettings, now) -> Outcome:
     with transaction.atomic():
-        reminder = (
-            Reminder.objects.select_for_update(of=("self",))
-            .select_related("recipient", "content_type")
-            .filter(pk=reminder_id, status=Reminder.Status.CLAIMED)
+        # The row as it is now, locked: another delivery of the task may have sent it meanwhile.
+        attempts = (
+            Reminder.objects.select_for_update()
+            .filter(pk=reminder.pk, status=Reminder.Status.CLAIMED)
+            .values_list("attempts", flat=True)
             .first()
         )
-        if reminder is None:
-            return Outcome("gone", "not claimed (already sent, skipped or handed back)")
-        about = _about(reminder)
-        reason = still_due(reminder, about, now, conf)
+        if attempts is None:
+            return GONE
+        reminder.attempts = attempts
         if reason:
             reminder.status, reminder.note = Reminder.Status.SKIPPED, reason
             reminder.save(update_fields=["status", "note"])
@@ -109,13 +164,11 @@ def send_one(reminder_id: int) -> Outcome:
             logger.exception("Reminder %s could not be composed or sent", reminder.key)
             return _failed(reminder, conf, exc, now, final=True)
         reminder.status, reminder.sent_at, reminder.note = Reminder.Status.SENT, now, ""
-        reminder.save()
+        reminder.save(update_fields=SENT_FIELDS)
     return Outcome(Reminder.Status.SENT, reminder.delivery)
 
 
-def _about(reminder: Reminder):
-    """What the reminder is about, or None when it was deleted."""
-    return reminder.content_type.model_class()._default_manager.filter(pk=reminder.object_id).first()
+SENT_FIELDS = ["status", "sent_at", "note", "attempts", "subject", "link", "delivery", "message_id"]
 
 
 def _failed(reminder: Reminder, conf: ReminderSettings, exc: Exception, now, *, final: bool = False) -> Outcome:
@@ -127,7 +180,7 @@ def _failed(reminder: Reminder, conf: ReminderSettings, exc: Exception, now, *, 
         # Back to the table with a later moment: the next dispatcher run tries again.
         reminder.status, reminder.retry_after = Reminder.Status.PENDING, now + backoff(reminder.attempts)
         logger.warning("Reminder %s not sent (attempt %s): %s", reminder.key, reminder.attempts, reminder.note)
-    reminder.save()
+    reminder.save(update_fields=["status", "note", "attempts", "retry_after", "subject", "link", "delivery"])
     return Outcome(reminder.status, reminder.note)
 
 
@@ -139,20 +192,26 @@ def send_digest(person_id: int, day) -> Outcome:
         digest, _created = Digest.objects.select_for_update().get_or_create(recipient=person, day=day)
         if digest.sent_at:
             return Outcome("gone", "already sent")
-        waiting = Reminder.objects.filter(
-            recipient=person, status=Reminder.Status.SENT, delivery=Person.Delivery.DIGEST, digest__isnull=True
-        ).select_related("content_type")
+        waiting = list(
+            Reminder.objects.filter(
+                recipient=person, status=Reminder.Status.SENT, delivery=Person.Delivery.DIGEST, digest__isnull=True
+            )
+            .select_related("recipient__user")
+            .order_by("due_at")
+        )
         now = timezone.now()
+        verdicts = checked(waiting, now, conf)
         reminders = []
-        for reminder in waiting.order_by("due_at"):
-            reminder.digest = digest
+        for reminder in waiting:
+            reminder.digest, reminder.changed_at = digest, now
             # Done or past in the meantime (an action point closed since it was due): leave it out.
-            reason = still_due(reminder, _about(reminder), now, conf)
+            _about_it, reason = verdicts[reminder.pk]
             if reason:
                 reminder.note = f"left out of the digest: {reason}"
             else:
                 reminders.append(reminder)
-            reminder.save(update_fields=["digest", "note"])
+        if waiting:
+            Reminder.objects.bulk_update(waiting, ["digest", "note", "changed_at"])
         if not reminders:
             return Outcome(Reminder.Status.SKIPPED, "nothing to send")
         with translation.override(person.language):

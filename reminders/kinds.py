@@ -13,8 +13,11 @@ out, checked with that page's own permission-checked fetch."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -48,15 +51,110 @@ def start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+@dataclass
+class Lookups:
+    """The secretaries, office holders and minutes of a chunk of objects, read in a few queries, so that
+    planning a thousand meetings does not ask the database a thousand times who their secretary is."""
+
+    # body id -> secretary memberships (all periods; the day is checked in Python)
+    secretaries: dict[int, list[Membership]] = field(default_factory=dict)
+    # (role, municipality id) -> offices (all periods)
+    offices: dict[tuple[str, int], list[Office]] = field(default_factory=dict)
+    # meeting id -> its minutes, for the meetings whose minutes were looked up
+    minutes: dict[int, Minutes | None] = field(default_factory=dict)
+    # meeting id -> submitters of items sent back that preferred it
+    returned: dict[int, list[Person]] = field(default_factory=dict)
+
+    def preload_secretaries(self, body_ids: Iterable[int]) -> None:
+        wanted = set(body_ids) - self.secretaries.keys()
+        if not wanted:
+            return
+        self.secretaries.update({pk: [] for pk in wanted})
+        for membership in Membership.objects.filter(body__in=wanted, role=Membership.Role.SECRETARY).select_related(
+            "person"
+        ):
+            self.secretaries[membership.body_id].append(membership)
+
+    def preload_offices(self, roles: Iterable[str], municipality_ids: Iterable[int]) -> None:
+        roles, municipality_ids = set(roles), set(municipality_ids)
+        wanted = {(r, m) for r in roles for m in municipality_ids} - self.offices.keys()
+        if not wanted:
+            return
+        self.offices.update({key: [] for key in wanted})
+        offices = Office.objects.filter(
+            role__in={r for r, _m in wanted}, municipality__in={m for _r, m in wanted}
+        ).select_related("person")
+        for office in offices.order_by("starts_on", "pk"):
+            if (office.role, office.municipality_id) in wanted:
+                self.offices[office.role, office.municipality_id].append(office)
+
+    def preload_minutes(self, meeting_ids: Iterable[int]) -> None:
+        wanted = set(meeting_ids) - self.minutes.keys()
+        if wanted:
+            self.minutes.update(dict.fromkeys(wanted))
+            self.minutes.update({m.meeting_id: m for m in Minutes.objects.filter(meeting__in=wanted)})
+
+    def preload_returned(self, meeting_ids: Iterable[int]) -> None:
+        wanted = set(meeting_ids) - self.returned.keys()
+        if not wanted:
+            return
+        self.returned.update({pk: [] for pk in wanted})
+        returned = Submission.objects.filter(
+            preferred_meeting__in=wanted, status=Submission.Status.RETURNED, submitted_by__person__isnull=False
+        ).select_related("submitted_by__person")
+        for submission in returned.order_by("pk"):
+            self.returned[submission.preferred_meeting_id].append(submission.submitted_by.person)
+
+
+_lookups: ContextVar[Lookups | None] = ContextVar("reminder_lookups", default=None)
+
+
+@contextlib.contextmanager
+def preloaded(spec: ReminderKind, objects: Sequence[models.Model], lookups: Lookups | None = None) -> Iterator[None]:
+    """Plans (or checks) `objects` of one kind with their recipients read once for all of them."""
+    lookups = lookups or _lookups.get() or Lookups()
+    spec.preload(objects, lookups)
+    token = _lookups.set(lookups)
+    try:
+        yield
+    finally:
+        _lookups.reset(token)
+
+
+def runs_on(period, on: datetime.date) -> bool:
+    return period.starts_on <= on and (period.ends_on is None or period.ends_on >= on)
+
+
 def secretaries(body: ConsultationBody, on: datetime.date) -> list[Person]:
+    lookups = _lookups.get()
+    if lookups is not None and body.pk in lookups.secretaries:
+        return [m.person for m in lookups.secretaries[body.pk] if runs_on(m, on)]
     return [m.person for m in body.members_on(on).filter(role=Membership.Role.SECRETARY)]
 
 
 def office_holders(role: str, on: datetime.date, municipality: Municipality | None = None) -> list[Person]:
+    lookups = _lookups.get()
+    if lookups is not None and municipality is not None and (role, municipality.pk) in lookups.offices:
+        return [o.person for o in lookups.offices[role, municipality.pk] if runs_on(o, on)]
     offices = Office.objects.current(on).filter(role=role).select_related("person")
     if municipality is not None:
         offices = offices.filter(municipality=municipality)
     return [office.person for office in offices]
+
+
+def minutes_of(meeting: Meeting) -> Minutes | None:
+    lookups = _lookups.get()
+    if lookups is not None and meeting.pk in lookups.minutes:
+        return lookups.minutes[meeting.pk]
+    return Minutes.objects.filter(meeting=meeting).first()
+
+
+def returned_submitters(meeting: Meeting) -> list[Person]:
+    lookups = _lookups.get()
+    if lookups is not None and meeting.pk in lookups.returned:
+        return list(lookups.returned[meeting.pk])
+    returned = Submission.objects.filter(preferred_meeting=meeting, status=Submission.Status.RETURNED)
+    return list(Person.objects.filter(user__in=returned.values("submitted_by")))
 
 
 def anchor_of(moment: datetime.datetime) -> str:
@@ -83,6 +181,28 @@ class ReminderKind:
         """The objects that may still need this reminder, for the periodic sweep."""
         raise NotImplementedError
 
+    def affected(self, changes: Changes) -> models.QuerySet | None:
+        """The open objects whose recipients may have changed with these offices, memberships or people
+        (none when the kind's recipients do not derive from them): the incremental sweep plans only these."""
+        return None
+
+    def preload(self, objects: Sequence[models.Model], lookups: Lookups) -> None:
+        """Reads the recipients of a chunk of objects in one go (see `preloaded`)."""
+
+    def for_sending(self) -> models.QuerySet:
+        """The objects as sending reads them: with what the subject, the link and the mail show."""
+        return self.open_objects().model._default_manager.all()
+
+    def still_due(self, reminder: Reminder, obj, conf: ReminderSettings, now: datetime.datetime) -> str:
+        """Empty when the reminder should go out now; otherwise why not. The plan of the one object,
+        with its recipients read beforehand for the whole batch (`preloaded`)."""
+        for due in self.plan(obj, conf):
+            if due.recipient.pk == reminder.recipient_id and due.due_at == reminder.due_at:
+                if due.moment is not None and now >= due.moment:
+                    return "its moment has passed"
+                return ""
+        return "no longer due"
+
     def link(self, obj) -> str:
         raise NotImplementedError
 
@@ -97,11 +217,38 @@ class ReminderKind:
         return f"reminders/email/{self.kind}.txt"
 
 
+@dataclass(frozen=True)
+class Changes:
+    """What changed among offices, memberships and people since the last sweep: where recipients may differ."""
+
+    municipalities: frozenset[int] = frozenset()
+    bodies: frozenset[int] = frozenset()
+    people: frozenset[int] = frozenset()
+    # An office of regional coordinator changed: they receive the evaluations of the whole region.
+    coordinators: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.municipalities or self.bodies or self.people or self.coordinators)
+
+
+class MeetingSecretaries:
+    """Kinds whose recipients are the secretaries of the meeting's body."""
+
+    def affected(self, changes: Changes):
+        return self.open_objects().filter(body__in=changes.bodies) if changes.bodies else None
+
+    def preload(self, objects, lookups: Lookups) -> None:
+        lookups.preload_secretaries(meeting.body_id for meeting in objects)
+
+    def for_sending(self):
+        return Meeting.objects.select_related("body")
+
+
 def upcoming_meetings() -> models.QuerySet:
     return Meeting.objects.filter(starts_at__gte=timezone.now()).select_related("body")
 
 
-class AgendaDeadline(ReminderKind):
+class AgendaDeadline(MeetingSecretaries, ReminderKind):
     kind = Reminder.Kind.AGENDA_DEADLINE
     model = Meeting
 
@@ -114,13 +261,24 @@ class AgendaDeadline(ReminderKind):
         day = timezone.localdate(due_at)
         recipients = secretaries(meeting.body, day)
         # Submitters whose item was sent back and may come back before the agenda closes.
-        returned = Submission.objects.filter(preferred_meeting=meeting, status=Submission.Status.RETURNED)
-        recipients += list(Person.objects.filter(user__in=returned.values("submitted_by")))
+        recipients += returned_submitters(meeting)
         anchor = anchor_of(meeting.agenda_deadline)
         return [Due(person, due_at, anchor, meeting.agenda_deadline) for person in dict.fromkeys(recipients)]
 
     def open_objects(self):
         return upcoming_meetings().filter(status=Meeting.Status.PLANNED)
+
+    def affected(self, changes: Changes):
+        if not (changes.bodies or changes.people):
+            return None
+        returned = Submission.objects.filter(
+            status=Submission.Status.RETURNED, submitted_by__person__in=changes.people
+        ).values("preferred_meeting")
+        return self.open_objects().filter(models.Q(body__in=changes.bodies) | models.Q(pk__in=returned))
+
+    def preload(self, objects, lookups: Lookups) -> None:
+        super().preload(objects, lookups)
+        lookups.preload_returned(meeting.pk for meeting in objects)
 
     def link(self, meeting: Meeting) -> str:
         return reverse("meeting_detail", args=[meeting.pk])
@@ -169,6 +327,15 @@ class DocumentsMissing(ReminderKind):
             )
         )
 
+    def affected(self, changes: Changes):
+        # The submitter's log-in linked to (or taken from) a person.
+        if not changes.people:
+            return None
+        return self.open_objects().filter(submission__submitted_by__person__in=changes.people)
+
+    def for_sending(self):
+        return self.with_submitter(AgendaItem.objects.all())
+
     # The submitter's own submission, not the agenda item: a draft agenda does not exist for the submitter,
     # and the secretariat may have retitled the item or marked it confidential (docs/adr/0006).
     def link(self, item: AgendaItem) -> str:
@@ -188,7 +355,7 @@ class DocumentsMissing(ReminderKind):
         }
 
 
-class AgendaUnpublished(ReminderKind):
+class AgendaUnpublished(MeetingSecretaries, ReminderKind):
     kind = Reminder.Kind.AGENDA_UNPUBLISHED
     model = Meeting
 
@@ -209,14 +376,14 @@ class AgendaUnpublished(ReminderKind):
         return _("The agenda of %(meeting)s is not yet published") % {"meeting": meeting}
 
 
-class MinutesUnsent(ReminderKind):
+class MinutesUnsent(MeetingSecretaries, ReminderKind):
     kind = Reminder.Kind.MINUTES_UNSENT
     model = Meeting
 
     def plan(self, meeting: Meeting, conf: ReminderSettings) -> list[Due]:
         if meeting.status not in (Meeting.Status.PUBLISHED, Meeting.Status.HELD):
             return []
-        minutes = Minutes.objects.filter(meeting=meeting).first()
+        minutes = minutes_of(meeting)
         if minutes is not None and minutes.status != Minutes.Status.DRAFT:
             return []
         due_at = conf.on_day(timezone.localdate(meeting.starts_at) + datetime.timedelta(conf.minutes_unsent_days))
@@ -229,6 +396,10 @@ class MinutesUnsent(ReminderKind):
             .exclude(minutes__status__in=[Minutes.Status.SENT, Minutes.Status.ADOPTED])
             .select_related("body")
         )
+
+    def preload(self, objects, lookups: Lookups) -> None:
+        super().preload(objects, lookups)
+        lookups.preload_minutes(meeting.pk for meeting in objects)
 
     def link(self, meeting: Meeting) -> str:
         return reverse("minutes_edit", args=[meeting.pk])
@@ -262,6 +433,15 @@ class CollegePending(ReminderKind):
         return CollegeDecision.objects.filter(proposal__status=RegionalProposal.Status.SENT).select_related(
             "proposal", "municipality"
         )
+
+    def affected(self, changes: Changes):
+        return self.open_objects().filter(municipality__in=changes.municipalities) if changes.municipalities else None
+
+    def preload(self, objects, lookups: Lookups) -> None:
+        lookups.preload_offices({self.role}, (decision.municipality_id for decision in objects))
+
+    def for_sending(self):
+        return CollegeDecision.objects.select_related("proposal", "municipality")
 
     def link(self, decision: CollegeDecision) -> str:
         return reverse("decision_record", args=[decision.pk])
@@ -316,6 +496,15 @@ class CouncilDeadline(ReminderKind):
             .select_related("proposal", "municipality")
         )
 
+    def affected(self, changes: Changes):
+        return self.open_objects().filter(municipality__in=changes.municipalities) if changes.municipalities else None
+
+    def preload(self, objects, lookups: Lookups) -> None:
+        lookups.preload_offices({Office.Role.GRIFFIER}, (track.municipality_id for track in objects))
+
+    def for_sending(self):
+        return CouncilTrack.objects.select_related("proposal", "municipality")
+
     def link(self, track: CouncilTrack) -> str:
         return reverse("council_track_edit", args=[track.pk])
 
@@ -346,6 +535,9 @@ class ActionDue(ReminderKind):
 
     def open_objects(self):
         return ActionPoint.objects.open().select_related("owner")
+
+    def for_sending(self):
+        return ActionPoint.objects.select_related("owner", "body")
 
     def link(self, action: ActionPoint) -> str:
         return reverse("my_action_points")
@@ -384,6 +576,12 @@ class EvaluationCreated(ReminderKind):
 
     def open_objects(self):
         return MonthlyEvaluation.objects.filter(created_at__gte=timezone.now() - datetime.timedelta(days=31))
+
+    def affected(self, changes: Changes):
+        return self.open_objects() if changes.coordinators else None
+
+    def for_sending(self):
+        return MonthlyEvaluation.objects.select_related("cooperation", "agenda_item__meeting__body")
 
     def link(self, evaluation: MonthlyEvaluation) -> str:
         return reverse("evaluation_edit", args=[evaluation.pk])
@@ -474,6 +672,21 @@ class EventNotice(ReminderKind):
     def open_objects(self) -> models.QuerySet:
         return self.recent(timezone.now() - EVENT_FRESH)
 
+    def still_due(self, reminder: Reminder, obj, conf: ReminderSettings, now: datetime.datetime) -> str:
+        """The event still stands, and the recipient is still one and may still open the page: asked for
+        this one recipient only, not for everyone the notice went to."""
+        moment = self.moment_of(obj)
+        if moment is None or moment != reminder.due_at:
+            return "no longer due"
+        person = reminder.recipient
+        if not any(p.pk == person.pk for p in self.recipients(obj)):
+            return "no longer due"
+        if now >= self.fresh_until(obj, moment):
+            return "its moment has passed"
+        if not self.may_open(person.user, obj):
+            return "no longer due"
+        return ""
+
 
 class SubmissionAnswered(EventNotice):
     """The coordinator triaged an item: its submitter hears what happened to it."""
@@ -497,6 +710,12 @@ class SubmissionAnswered(EventNotice):
         return Submission.objects.filter(status=self.status, triaged_at__gte=since).select_related(
             "agenda_item__meeting__body"
         )
+
+    def affected(self, changes: Changes):
+        return self.open_objects().filter(submitted_by__person__in=changes.people) if changes.people else None
+
+    def for_sending(self):
+        return Submission.objects.select_related("agenda_item__meeting__body")
 
     def link(self, submission: Submission) -> str:
         return reverse("submission_detail", args=[submission.pk])
@@ -563,6 +782,12 @@ class ProposalSent(EventNotice):
             version__frozen_at__gte=since,
         ).select_related("proposal__body", "municipality", "version")
 
+    def affected(self, changes: Changes):
+        return self.open_objects().filter(municipality__in=changes.municipalities) if changes.municipalities else None
+
+    def for_sending(self):
+        return CollegeDecision.objects.select_related("proposal__body", "municipality", "version")
+
     def link(self, decision: CollegeDecision) -> str:
         return reverse("decision_record", args=[decision.pk])
 
@@ -614,6 +839,12 @@ class DecisionToSign(EventNotice):
             .filter(pk__in=recorded.values("id"))
             .select_related("proposal", "municipality", "version")
         )
+
+    def affected(self, changes: Changes):
+        return self.open_objects().filter(municipality__in=changes.municipalities) if changes.municipalities else None
+
+    def for_sending(self):
+        return CollegeDecision.objects.select_related("proposal", "municipality", "version")
 
     def link(self, decision: CollegeDecision) -> str:
         return reverse("my_signatures")
@@ -671,6 +902,12 @@ class CouncilStep(EventNotice):
             .select_related("proposal", "municipality", "decision__version")
         )
 
+    def affected(self, changes: Changes):
+        return self.open_objects().filter(municipality__in=changes.municipalities) if changes.municipalities else None
+
+    def for_sending(self):
+        return CouncilTrack.objects.select_related("proposal", "municipality", "decision__version")
+
     def link(self, track: CouncilTrack) -> str:
         return reverse("council_track_edit", args=[track.pk])
 
@@ -716,6 +953,12 @@ class CommentOnMinutes(EventNotice):
             "minutes__meeting__body", "author__person"
         )
 
+    def affected(self, changes: Changes):
+        return self.open_objects().filter(minutes__meeting__body__in=changes.bodies) if changes.bodies else None
+
+    def for_sending(self):
+        return MinutesComment.objects.select_related("minutes__meeting__body", "author__person")
+
     def link(self, comment: MinutesComment) -> str:
         return reverse("minutes_detail", args=[comment.minutes_id])
 
@@ -756,6 +999,12 @@ class ItemForwarded(EventNotice):
             pk__in=created.values("id"), withdrawn=False, meeting__status__in=Meeting.AGENDA_OPEN
         ).select_related("meeting__body", "forwarded_from__meeting__body")
 
+    def affected(self, changes: Changes):
+        return self.open_objects().filter(meeting__body__in=changes.bodies) if changes.bodies else None
+
+    def for_sending(self):
+        return AgendaItem.objects.select_related("meeting__body", "forwarded_from__meeting__body")
+
     def link(self, item: AgendaItem) -> str:
         return reverse("meeting_agenda", args=[item.meeting_id])
 
@@ -790,6 +1039,12 @@ class AgendaPublished(EventNotice):
 
     def recent(self, since):
         return Meeting.objects.filter(status=Meeting.Status.PUBLISHED, published_at__gte=since).select_related("body")
+
+    def affected(self, changes: Changes):
+        return self.open_objects().filter(body__in=changes.bodies) if changes.bodies else None
+
+    def for_sending(self):
+        return Meeting.objects.select_related("body")
 
     def link(self, meeting: Meeting) -> str:
         return reverse("meeting_detail", args=[meeting.pk])

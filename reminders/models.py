@@ -194,6 +194,16 @@ class Reminder(models.Model):
             models.Index(fields=["status", "due_at"], name="reminder_status_due"),
             models.Index(fields=["recipient", "status", "read_at"], name="reminder_recipient_list"),
             models.Index(fields=["content_type", "object_id"], name="reminder_about"),
+            # The janitor: claimed rows by the moment they were claimed.
+            models.Index(fields=["claimed_at"], condition=Q(status="claimed"), name="reminder_claimed"),
+            # The daily digest: what reached people who chose a digest and is not yet in one.
+            models.Index(
+                fields=["recipient"],
+                condition=Q(status="sent", delivery="digest", digest__isnull=True),
+                name="reminder_digest_waiting",
+            ),
+            # The admin list, newest first, a page at a time.
+            models.Index(fields=["due_at", "id"], name="reminder_due_list"),
         ]
 
     def __str__(self) -> str:
@@ -234,3 +244,24 @@ class TaskRun(models.Model):
     @classmethod
     def record(cls, name: str, result: str = "") -> None:
         cls.objects.update_or_create(name=name, defaults={"finished_at": timezone.now(), "result": result[:200]})
+
+
+class PlanningMark(models.Model):
+    """How far the planning sweep got for one kind of reminder: what it has seen up to, and where a run
+    that stopped halfway picks up."""
+
+    kind = models.CharField(_("kind"), max_length=30, unique=True)
+    # Changes up to this moment have been planned (None: never swept; the first run plans everything).
+    swept_until = models.DateTimeField(null=True, blank=True)
+    # A run in progress covers the changes up to this moment, and has done the objects up to `cursor`.
+    run_until = models.DateTimeField(null=True, blank=True)
+    cursor = models.PositiveBigIntegerField(default=0)
+    # Plan every open object, not only those a change touched (new lead times; an explicit full run).
+    full = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("planning mark")
+        verbose_name_plural = _("planning marks")
+
+    def __str__(self) -> str:
+        return self.kind

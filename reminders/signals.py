@@ -94,6 +94,9 @@ def proposal_saved(sender, instance: RegionalProposal, update_fields=None, raw=F
 def lead_times_changed(sender, instance: ReminderSettings, raw=False, **kwargs) -> None:
     """New lead times apply at once, not only at the next quarter-hourly sweep."""
     if not raw:
+        from reminders.planning import replan_everything_later
         from reminders.tasks import plan_reminders as plan_task
 
+        # Every open object, in chunks over as many runs as it takes.
+        replan_everything_later()
         plan_task.delay_on_commit()

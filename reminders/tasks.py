@@ -13,11 +13,13 @@ from django.utils import timezone
 from municipalities.models import Person
 from reminders import delivery
 from reminders.models import Reminder, ReminderSettings, TaskRun
-from reminders.planning import plan_all
+from reminders.planning import sweep
 
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+# Reminders per send task: what they are about is read once for the batch; each is still committed on its own.
+SEND_BATCH = 25
 
 
 @shared_task
@@ -32,8 +34,8 @@ def dispatch_due_reminders() -> int:
             .values_list("pk", flat=True)[:BATCH]
         )
         Reminder.objects.filter(pk__in=ids).update(status=Reminder.Status.CLAIMED, claimed_at=now, changed_at=now)
-        for pk in ids:
-            send_reminder.delay_on_commit(pk)
+        for start in range(0, len(ids), SEND_BATCH):
+            send_reminders.delay_on_commit(ids[start : start + SEND_BATCH])
     TaskRun.record("dispatch", f"{len(ids)} queued")
     return len(ids)
 
@@ -42,6 +44,12 @@ def dispatch_due_reminders() -> int:
 def send_reminder(reminder_id: int) -> str:
     outcome = delivery.send_one(reminder_id)
     return f"{outcome.status} {outcome.detail}".strip()
+
+
+@shared_task
+def send_reminders(reminder_ids: list[int]) -> str:
+    outcomes = delivery.send_many(reminder_ids)
+    return f"{sum(o.status == Reminder.Status.SENT for o in outcomes)} of {len(outcomes)} sent"
 
 
 @shared_task
@@ -65,8 +73,9 @@ def return_stuck_reminders() -> int:
 
 
 @shared_task
-def plan_reminders() -> int:
-    added = plan_all()
+def plan_reminders(full: bool = False) -> int:
+    """The quarter-hourly sweep: only what changed since the last run, unless `full`."""
+    added = sweep(full=full)
     TaskRun.record("plan", f"{added} added")
     return added
 
@@ -77,6 +86,7 @@ def send_digests() -> int:
     today = timezone.localdate()
     people = (
         Reminder.objects.filter(status=Reminder.Status.SENT, delivery=Person.Delivery.DIGEST, digest__isnull=True)
+        .order_by()  # without the default ordering, which DISTINCT would include
         .values_list("recipient_id", flat=True)
         .distinct()
     )

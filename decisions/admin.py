@@ -47,6 +47,7 @@ class CollegeDecisionAdmin(SimpleHistoryAdmin):
     list_select_related = ["proposal", "municipality"]
     list_filter = ["outcome", "signing", "municipality"]
     search_fields = ["proposal__title", "reference"]
+    show_full_result_count = False
     readonly_fields = [
         "proposal",
         "municipality",

@@ -137,19 +137,86 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("reason for withdrawing"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class MatrixFilterForm(forms.Form):
-    cooperation = forms.ModelChoiceField(label=_("cooperation"), queryset=None, required=False)
-    body = forms.ModelChoiceField(label=_("body"), queryset=ConsultationBody.objects.all(), required=False)
+class CooperationFilterForm(forms.Form):
+    """The filter of the matrices: one cooperation at a time, so the columns are its municipalities and not
+    the country's (issue: national scale). It starts at the viewer's own cooperation; the coordinator chooses
+    any. Always bound: `CooperationFilterForm.for_request(request, proposals)`."""
+
+    cooperation = forms.ModelChoiceField(label=_("cooperation"), queryset=None, empty_label=None)
+    year = forms.IntegerField(label=_("year sent"), required=False, min_value=2000, max_value=2100)
+
+    def __init__(self, data, *, cooperations, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["cooperation"].queryset = cooperations
+
+    @classmethod
+    def for_request(cls, request, proposals, **kwargs):
+        """The form over the cooperations whose proposals the user reads, with the default filled in."""
+        from governance.models import Cooperation
+        from meetings.access import is_coordinator
+
+        user = request.user
+        cooperations = (
+            Cooperation.objects.all()
+            if is_coordinator(user)
+            else Cooperation.objects.filter(pk__in=proposals.values("cooperation_id"))
+        ).order_by("name")
+        data = request.GET.copy()
+        if not data.get("cooperation"):
+            default = cls.default_cooperation(user, cooperations)
+            if default is not None:
+                data["cooperation"] = str(default.pk)
+        return cls(data, cooperations=cooperations, **kwargs)
+
+    @staticmethod
+    def default_cooperation(user, cooperations):
+        """The viewer's own cooperation (an office in a participating municipality), the one with the most
+        proposals where there are several; for a coordinator without one, the busiest of all."""
+        from django.db.models import Count
+
+        from governance.models import Cooperation
+
+        own = cooperations.filter(pk__in=Cooperation.objects.where_office_held_by(user).values("pk"))
+        for candidates in (own, cooperations):
+            chosen = candidates.annotate(proposal_count=Count("proposals")).order_by("-proposal_count", "name")
+            if (first := chosen.first()) is not None:
+                return first
+        return None
+
+
+class MatrixFilterForm(CooperationFilterForm):
+    body = forms.ModelChoiceField(label=_("body"), queryset=None, required=False)
     status = forms.ChoiceField(
         label=_("status"), choices=[("", _("open proposals")), *RegionalProposal.Status.choices], required=False
     )
-    year = forms.IntegerField(label=_("year sent"), required=False, min_value=2000, max_value=2100)
+    field_order = ["cooperation", "body", "status", "year"]
 
-    def __init__(self, *args, **kwargs):
-        from governance.models import Cooperation
+    def __init__(self, data, *, cooperations, **kwargs):
+        super().__init__(data, cooperations=cooperations, **kwargs)
+        # Only the bodies of the chosen cooperation: a choice, not a list of every body in the country.
+        chosen = str(self.data.get("cooperation", ""))
+        bodies = ConsultationBody.objects.filter(cooperation__in=cooperations)
+        self.fields["body"].queryset = bodies.filter(cooperation_id=int(chosen)) if chosen.isdigit() else bodies.none()
 
-        super().__init__(*args, **kwargs)
-        self.fields["cooperation"].queryset = Cooperation.objects.all()
+
+class CouncilDashboardFilterForm(forms.Form):
+    """The griffier's dashboard: their own municipality (or municipalities, for a shared griffie) by default;
+    the coordinator chooses one. Open tracks by default; the whole history is a choice."""
+
+    OPEN, ALL = "open", "all"
+    municipality = forms.ModelChoiceField(label=_("municipality"), queryset=None, required=False)
+    show = forms.ChoiceField(
+        label=_("show"),
+        choices=[(OPEN, _("still to be done")), (ALL, _("also what is done"))],
+        required=False,
+    )
+
+    def __init__(self, data, *, municipalities, own_only: bool, **kwargs):
+        super().__init__(data, **kwargs)
+        field = self.fields["municipality"]
+        field.queryset = municipalities.order_by("name")
+        # "All my municipalities" only where that is a few (a griffier's own); the coordinator picks one.
+        field.empty_label = _("all my municipalities") if own_only else _("choose a municipality")
 
 
 class CouncilTrackForm(forms.ModelForm):

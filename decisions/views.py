@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,10 +12,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import safe_next
+from core.pagination import paginate
 from core.pdf import render_pdf
 from core.workflow import TransitionNotAllowed
 from decisions import access
 from decisions.forms import (
+    CooperationFilterForm,
+    CouncilDashboardFilterForm,
     CouncilTrackForm,
     IntendedForm,
     LeadTimeForm,
@@ -52,23 +55,39 @@ def _matrix(proposals: list, per_municipality) -> tuple[list, list]:
     return [(proposal, [cells.get((proposal.pk, m.pk)) for m in columns]) for proposal in proposals], columns
 
 
+def _filtered_proposals(request: HttpRequest, proposals, form_class):
+    """The proposals of the chosen cooperation (and year), the bound filter form, and whether it is valid."""
+    form = form_class.for_request(request, proposals)
+    if not form.is_valid():
+        return proposals.none(), form
+    data = form.cleaned_data
+    proposals = proposals.filter(cooperation=data["cooperation"])
+    if data.get("year"):
+        proposals = proposals.filter(sent_on__year=data["year"])
+    return proposals, form
+
+
 def proposal_matrix(request: HttpRequest) -> HttpResponse:
-    """Open proposals x municipalities, for the coordinator and the secretaries."""
-    form = MatrixFilterForm(request.GET or None)
-    proposals = access.readable_proposals(request.user).select_related("body", "cooperation")
+    """Open proposals x the municipalities of one cooperation, for the coordinator and the secretaries: a page
+    of proposals at a time, each concern one query (the page, its counts, its college decisions)."""
+    readable = access.readable_proposals(request.user)
+    proposals, form = _filtered_proposals(request, readable, MatrixFilterForm)
     data = form.cleaned_data if form.is_valid() else {}
-    if data.get("cooperation"):
-        proposals = proposals.filter(cooperation=data["cooperation"])
     if data.get("body"):
         proposals = proposals.filter(body=data["body"])
     proposals = proposals.filter(status=data["status"]) if data.get("status") else proposals.open()
-    if data.get("year"):
-        proposals = proposals.filter(sent_on__year=data["year"])
-    proposals = list(proposals.with_counts().order_by("-sent_on", "-pk")[:200])
-    decisions = access.mark_visible(
-        request.user, CollegeDecision.objects.filter(proposal__in=proposals).select_related("municipality")
+    page = paginate(request, proposals.order_by("-sent_on", "-pk").only("pk"))
+    shown = (
+        RegionalProposal.objects.filter(pk__in=[proposal.pk for proposal in page.object_list])
+        .select_related("body", "cooperation")
+        .with_counts()
+        .order_by("-sent_on", "-pk")
     )
-    rows, columns = _matrix(proposals, decisions)
+    shown = list(shown)
+    decisions = access.mark_visible(
+        request.user, CollegeDecision.objects.filter(proposal__in=shown).select_related("municipality")
+    )
+    rows, columns = _matrix(shown, decisions)
     return render(
         request,
         "decisions/proposal_matrix.html",
@@ -76,6 +95,7 @@ def proposal_matrix(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": rows,
             "columns": columns,
+            "page": page,
             "can_create": is_coordinator(request.user) or bodies_prepared_by(request.user).exists(),
         },
     )
@@ -547,11 +567,12 @@ def my_signatures(request: HttpRequest) -> HttpResponse:
         .select_related("proposal", "municipality", "version")
         if decision.parts_to_sign_by(request.user, offices)
     ]
-    access.mark_visible(request.user, decisions, acting)
+    page = paginate(request, decisions)
+    access.mark_visible(request.user, page.object_list, acting)
     return render(
         request,
         "decisions/decision_list.html",
-        {"decisions": decisions, "mode": "sign", "sign_form": SignForm()},
+        {"decisions": page.object_list, "page": page, "mode": "sign", "sign_form": SignForm()},
     )
 
 
@@ -560,8 +581,11 @@ def my_to_record(request: HttpRequest) -> HttpResponse:
     decisions = CollegeDecision.objects.to_record().filter(
         municipality__in=access.municipalities_for(request.user, "record_college_decisions")
     )
-    decisions = access.mark_visible(request.user, decisions.select_related("proposal", "municipality", "council_track"))
-    return render(request, "decisions/decision_list.html", {"decisions": decisions, "mode": "record"})
+    page = paginate(
+        request, decisions.select_related("proposal", "municipality", "council_track").order_by("proposal", "pk")
+    )
+    decisions = access.mark_visible(request.user, page.object_list)
+    return render(request, "decisions/decision_list.html", {"decisions": decisions, "page": page, "mode": "record"})
 
 
 def decision_pdf(request: HttpRequest, pk: int, stage: str = "definitive") -> HttpResponse:
@@ -614,44 +638,71 @@ def _tracks_for(proposals):
 
 
 def council_matrix(request: HttpRequest) -> HttpResponse:
-    """Proposals x municipalities with the council status; the planning for the agenda committee."""
-    proposals = list(
-        access.readable_proposals(request.user)
-        .filter(status__in=[RegionalProposal.Status.SENT, RegionalProposal.Status.DECIDED])
-        .select_related("cooperation")
-        .prefetch_related("versions")
-        .order_by("-sent_on", "-pk")[:200]
+    """Proposals x the municipalities of one cooperation with the council status; the planning for the agenda
+    committee, a page of proposals at a time."""
+    readable = access.readable_proposals(request.user).filter(
+        status__in=[RegionalProposal.Status.SENT, RegionalProposal.Status.DECIDED]
     )
-    rows, columns = _matrix(proposals, _tracks_for(proposals))
-    return render(request, "decisions/council_matrix.html", {"rows": rows, "columns": columns})
+    proposals, form = _filtered_proposals(request, readable, CooperationFilterForm)
+    page = paginate(request, proposals.select_related("cooperation").order_by("-sent_on", "-pk"))
+    rows, columns = _matrix(page.object_list, _tracks_for(page.object_list))
+    return render(
+        request, "decisions/council_matrix.html", {"rows": rows, "columns": columns, "form": form, "page": page}
+    )
+
+
+def _dashboard_scope(request: HttpRequest):
+    """The griffier's own municipalities by default (the grants of their offices); the coordinator, who may
+    keep every council's tracks, chooses one."""
+    from reminders.desk import own_municipalities
+
+    keepable = access.municipalities_for(request.user, "keep_council_tracks")
+    own = own_municipalities(request.user, "keep_council_tracks")
+    own_only = not is_coordinator(request.user) or own.exists()
+    form = CouncilDashboardFilterForm(request.GET, municipalities=own if own_only else keepable, own_only=own_only)
+    if not form.is_valid():
+        return form, Municipality.objects.none(), CouncilDashboardFilterForm.OPEN
+    chosen = form.cleaned_data.get("municipality")
+    scope = Municipality.objects.filter(pk=chosen.pk) if chosen else (own if own_only else keepable.none())
+    return form, scope, form.cleaned_data.get("show") or CouncilDashboardFilterForm.OPEN
 
 
 def griffier_dashboard(request: HttpRequest) -> HttpResponse:
     """For a griffier: what comes to my council and by when, which step is next and whose, what is late,
-    and what the other councils did."""
+    and what the other councils did. One municipality's tracks (or a shared griffie's few), open ones by
+    default, a page at a time; the other councils of the page in one query."""
     from decisions.models import CouncilTrack
 
-    mine = access.municipalities_for(request.user, "keep_council_tracks")
-    own = list(
-        CouncilTrack.objects.with_leaving()
-        .filter(
-            municipality__in=mine,
-            proposal__status__in=[RegionalProposal.Status.SENT, RegionalProposal.Status.DECIDED],
-        )
-        .select_related("proposal__cooperation", "municipality", "sent_version", "decision")
-        .prefetch_related(
-            Prefetch(
-                "proposal__council_tracks",
-                queryset=CouncilTrack.objects.with_leaving().select_related("municipality", "proposal"),
-            )
-        )
-        .order_by("council_date", "proposal__sent_on")
+    form, scope, show = _dashboard_scope(request)
+    tracks = CouncilTrack.objects.with_leaving().filter(
+        municipality__in=scope,
+        proposal__status__in=[RegionalProposal.Status.SENT, RegionalProposal.Status.DECIDED],
     )
+    if show == CouncilDashboardFilterForm.OPEN:
+        tracks = tracks.filter(
+            Q(proposal__status=RegionalProposal.Status.SENT)
+            | ~Q(status__in=[CouncilTrack.Status.DECIDED, CouncilTrack.Status.NOT_NEEDED])
+        )
+    others = (
+        CouncilTrack.objects.with_leaving()
+        .select_related("municipality", "sent_version")
+        .defer("sent_version__content")
+    )
+    tracks = (
+        tracks.select_related("proposal__cooperation", "municipality", "sent_version", "decision")
+        .prefetch_related(Prefetch("proposal__council_tracks", queryset=others))
+        .order_by(F("council_date").asc(nulls_last=True), "proposal__sent_on", "pk")
+    )
+    page = paginate(request, tracks)
     today = timezone.localdate()
-    for track in own:
+    for track in page.object_list:
         track.others = [t for t in track.proposal.council_tracks.all() if t.municipality_id != track.municipality_id]
         track.late = track.is_late(today)
-    return render(request, "decisions/griffier_dashboard.html", {"tracks": own, "municipalities": mine})
+    return render(
+        request,
+        "decisions/griffier_dashboard.html",
+        {"tracks": page.object_list, "page": page, "form": form, "municipalities": list(scope.order_by("name"))},
+    )
 
 
 def council_track_edit(request: HttpRequest, pk: int) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from guardian.shortcuts import get_objects_for_user
 
+from core.pagination import paginate
 from core.pdf import render_pdf
 from core.workflow import TransitionNotAllowed
 from governance.forms import (
@@ -110,10 +111,16 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         | Q(cooperation__in=writes_entries)
     )
     programmes = (
-        WorkProgramme.objects.filter(visible).select_related("cooperation").order_by("cooperation__name", "-year")
+        WorkProgramme.objects.filter(visible).select_related("cooperation").order_by("cooperation__name", "-year", "pk")
     )
-    cooperations = list(editable)
-    return render(request, "governance/programme_list.html", {"programmes": programmes, "cooperations": cooperations})
+    page = paginate(request, programmes)
+    # Only whether there is one: the button to make a programme.
+    cooperations = editable.exists()
+    return render(
+        request,
+        "governance/programme_list.html",
+        {"programmes": page.object_list, "page": page, "cooperations": cooperations},
+    )
 
 
 def programme_create(request: HttpRequest) -> HttpResponse:
@@ -261,14 +268,21 @@ def evaluation_list(request: HttpRequest, year: int | None = None) -> HttpRespon
         MonthlyEvaluation.objects.filter(month__year=year, cooperation__in=_readable_cooperations(request.user))
         .select_related("cooperation", "agenda_item__meeting__body")
         .prefetch_related("adjustments__body")
-        .order_by("month", "cooperation__name")
+        .order_by("month", "cooperation__name", "pk")
     )
+    page = paginate(request, evaluations)
     years = MonthlyEvaluation.objects.dates("month", "year")
     editable = set(_evaluating_cooperations(request.user).values_list("pk", flat=True))
     return render(
         request,
         "governance/evaluation_list.html",
-        {"evaluations": evaluations, "year": year, "years": [d.year for d in years], "editable": editable},
+        {
+            "evaluations": page.object_list,
+            "page": page,
+            "year": year,
+            "years": [d.year for d in years],
+            "editable": editable,
+        },
     )
 
 

@@ -33,6 +33,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     list_select_related = ["body"]
     list_filter = ["status", "body"]
     search_fields = ["body__name", "location"]
+    show_full_result_count = False
     date_hierarchy = "starts_at"
     autocomplete_fields = ["body"]
     readonly_fields = ["status", "published_at", "published_by"]
@@ -44,7 +45,9 @@ class AgendaItemAdmin(SimpleHistoryAdmin):
     list_display = ["title", "meeting", "position", "purpose", "portfolio", "confidential", "withdrawn"]
     list_select_related = ["meeting__body", "portfolio"]
     list_filter = ["purpose", "confidential", "withdrawn", "meeting__body"]
-    search_fields = ["title", "explanation"]
+    # The title only: the explanation is long text no index helps with, on the biggest table of the portal.
+    search_fields = ["title"]
+    show_full_result_count = False
     autocomplete_fields = ["meeting", "portfolio", "forwarded_from"]
     readonly_fields = ["position", "kind", "is_addendum", "withdrawn"]
 

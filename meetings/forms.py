@@ -367,13 +367,16 @@ class DatalistInput(forms.TextInput):
 
     template_name = "components/forms/datalist_input.html"
 
-    def __init__(self, *args, options=(), **kwargs):
+    def __init__(self, *args, options=(), list_id: str | None = None, **kwargs):
+        """`list_id`: the id of a `<datalist>` the page renders once for several fields (then `options` is
+        left empty), instead of a list per field."""
         super().__init__(*args, **kwargs)
         self.options = list(options)
+        self.list_id = list_id
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        list_id = f"{context['widget']['attrs'].get('id', name)}_list"
+        list_id = self.list_id or f"{context['widget']['attrs'].get('id', name)}_list"
         context["widget"]["attrs"]["list"] = list_id
         context["widget"]["list_id"] = list_id
         context["widget"]["options"] = self.options
@@ -407,9 +410,10 @@ class ActionPointForm(forms.ModelForm):
             "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args, owners, first=(), **kwargs):
+    def __init__(self, *args, owners, first=(), shared_list: str | None = None, **kwargs):
         """`owners`: everyone who may own an action point (the search); `first`: the body's members and the
-        meeting's attendees, offered in the select."""
+        meeting's attendees, offered in the select; `shared_list`: the id of the page's one list of the
+        searchable names (`searchable_names()`), where a page holds a form per item."""
         super().__init__(*args, **kwargs)
         self.searchable = person_labels(owners)
         first = list(first)
@@ -423,9 +427,14 @@ class ActionPointForm(forms.ModelForm):
             (_("Members and attendees"), [(p.pk, p.full_name) for p in first]),
         ]
         self.fields["owner_search"].widget = DatalistInput(
-            options=sorted(self.searchable), attrs={"autocomplete": "off"}
+            options=() if shared_list else sorted(self.searchable),
+            list_id=shared_list,
+            attrs={"autocomplete": "off"},
         )
         self.order_fields(["what", "owner", "owner_search", "due_on"])
+
+    def searchable_names(self) -> list[str]:
+        return sorted(self.searchable)
 
     def clean(self):
         cleaned = super().clean()

@@ -12,15 +12,17 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from guardian.core import ObjectPermissionChecker
 
 from core.forms import safe_next
+from core.pagination import paginate
 from governance.models import Cooperation, Membership
 from meetings import access
 from meetings.forms import ActionPointForm, AttendanceGuestForm, ErratumForm
@@ -47,6 +49,25 @@ CAPACITY_OF_ROLE = {
 }
 
 
+class BodyRights:
+    """What a person may do in one body, asked once: django-guardian asks two queries per `has_perm`, and a
+    meeting page checks four permissions of its body. The coordinator (and a superuser) may do everything."""
+
+    def __init__(self, user, body):
+        self.codenames = None if access.is_coordinator(user) else set(ObjectPermissionChecker(user).get_perms(body))
+
+    def __getitem__(self, codename: str) -> bool:
+        return self.codenames is None or codename in self.codenames
+
+    @property
+    def prepares(self) -> bool:
+        return self["prepare_meetings"]
+
+    @property
+    def sees_confidential(self) -> bool:
+        return self["view_confidential_items"]
+
+
 def _reads_adopted(user, minutes: Minutes) -> bool:
     """Adopted minutes are read by office holders of the cooperations the body belongs to (a joint body's too)."""
     cooperations = minutes.meeting.body.cooperation_ids()
@@ -54,13 +75,14 @@ def _reads_adopted(user, minutes: Minutes) -> bool:
 
 
 def get_minutes_for_user(user, pk: int, *, write: bool = False) -> Minutes:
+    """The minutes, with the reader's rights in their body as `minutes.rights` (asked once)."""
     minutes = get_object_or_404(Minutes.objects.select_related("meeting__body", "adopted_in"), pk=pk)
-    body = minutes.meeting.body
-    member = user.has_perm("governance.view_meetings", body)
+    rights = minutes.rights = BodyRights(user, minutes.meeting.body)
+    member = rights["view_meetings"]
     adopted_reader = minutes.status == Minutes.Status.ADOPTED and _reads_adopted(user, minutes)
-    if not ((member and minutes.status != Minutes.Status.DRAFT) or access.can_prepare(user, body) or adopted_reader):
+    if not ((member and minutes.status != Minutes.Status.DRAFT) or rights.prepares or adopted_reader):
         raise Http404
-    if write and not access.can_prepare(user, body):
+    if write and not rights.prepares:
         raise PermissionDenied
     return minutes
 
@@ -68,12 +90,8 @@ def get_minutes_for_user(user, pk: int, *, write: bool = False) -> Minutes:
 def _ensure_minutes(meeting: Meeting) -> Minutes:
     """The minutes of a meeting, with an entry for every item on its agenda."""
     minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
-    existing = set(minutes.items.values_list("agenda_item_id", flat=True))
-    MinutesItem.objects.bulk_create(
-        MinutesItem(minutes=minutes, agenda_item=item)
-        for item in meeting.items.filter(withdrawn=False)
-        if item.pk not in existing
-    )
+    missing = meeting.items.filter(withdrawn=False).exclude(pk__in=minutes.items.values("agenda_item_id"))
+    MinutesItem.objects.bulk_create(MinutesItem(minutes=minutes, agenda_item=item) for item in missing)
     return minutes
 
 
@@ -172,8 +190,10 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
         minutes.items.select_related("agenda_item").prefetch_related("action_points__owner", "agenda_item__proposals")
     )
     owners, first = _action_point_owners(meeting)
+    # One list of the searchable names for the whole page, not one per item's form.
     for item in items:
-        item.action_form = ActionPointForm(owners=owners, first=first, prefix=f"item{item.pk}")
+        item.action_form = ActionPointForm(owners=owners, first=first, prefix=f"item{item.pk}", shared_list=OWNERS)
+    owner_names = items[0].action_form.searchable_names() if items else []
     return render(
         request,
         "meetings/minutes_form.html",
@@ -182,6 +202,8 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "minutes": minutes,
             "items": items,
             "comments": minutes.comments.select_related("author__person"),
+            "owner_list": OWNERS,
+            "owner_names": owner_names,
         },
     )
 
@@ -217,17 +239,24 @@ def minutes_item_save(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse({"version": item.version, "saved_at": timezone.localtime().strftime("%H:%M:%S")})
 
 
+OWNERS = "action-point-owners"
+
+
 def _action_point_owners(meeting: Meeting):
     """Who may own an action point of this meeting (office holders on its day, its members and attendees),
     and those offered first: the body's members and the meeting's attendees."""
     on = timezone.localtime(meeting.starts_at).date()
     members = meeting.body.memberships.current(on).values("person")
     attendees = meeting.attendance.filter(person__isnull=False).values("person")
-    first = list(Person.objects.filter(Q(pk__in=members) | Q(pk__in=attendees)).order_by("surname", "given_name"))
-    holders = Person.objects.filter(pk__in=Office.objects.current(on).values("person"))
-    # Read once: every action point form of the minutes page offers the same people.
-    owners = list((holders | Person.objects.filter(pk__in=[p.pk for p in first])).order_by("surname", "given_name"))
-    return owners, first
+    offered_first = Q(pk__in=members) | Q(pk__in=attendees)
+    holders = Q(pk__in=Office.objects.current(on).values("person"))
+    # Read once, in one query: every action point form of the minutes page offers the same people.
+    owners = list(
+        Person.objects.filter(holders | offered_first)
+        .annotate(offered_first=ExpressionWrapper(offered_first, output_field=BooleanField()))
+        .order_by("surname", "given_name")
+    )
+    return owners, [person for person in owners if person.offered_first]
 
 
 @require_POST
@@ -384,9 +413,9 @@ def minutes_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
 
 def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = get_minutes_for_user(request.user, pk)
-    body = minutes.meeting.body
+    rights = minutes.rights
     items = minutes.items.select_related("agenda_item").prefetch_related("action_points__owner")
-    if not access.can_see_confidential(request.user, body):
+    if not rights.sees_confidential:
         items = list(items.filter(agenda_item__confidential=False))
         number_without_confidential([item.agenda_item for item in items])
     return render(
@@ -400,9 +429,8 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "comments": minutes.comments.select_related("author__person"),
             "errata": minutes.errata.all(),
             "pdf": minutes.pdfs.first(),
-            "can_write": access.can_prepare(request.user, body),
-            "can_comment": minutes.status == Minutes.Status.SENT
-            and request.user.has_perm("governance.view_meetings", body),
+            "can_write": rights.prepares,
+            "can_comment": minutes.status == Minutes.Status.SENT and rights["view_meetings"],
             "erratum_form": ErratumForm(),
         },
     )
@@ -427,7 +455,8 @@ def body_action_list(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("owner", "minutes_item__agenda_item__meeting")
         .overdue_first()
     )
-    return render(request, "meetings/action_list.html", {"body": body, "actions": actions})
+    page = paginate(request, actions)
+    return render(request, "meetings/action_list.html", {"body": body, "actions": page.object_list, "page": page})
 
 
 def my_action_points(request: HttpRequest) -> HttpResponse:
@@ -440,7 +469,8 @@ def my_action_points(request: HttpRequest) -> HttpResponse:
             .select_related("body", "minutes_item__agenda_item__meeting")
             .overdue_first()
         )
-    return render(request, "meetings/action_list.html", {"actions": actions, "mine": True})
+    page = paginate(request, actions)
+    return render(request, "meetings/action_list.html", {"actions": page.object_list, "page": page, "mine": True})
 
 
 @require_POST

@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.pagination import paginate
 from meetings import access
 from meetings.forms import (
     AgendaChangeForm,
@@ -27,7 +29,7 @@ from meetings.forms import (
     SendBackForm,
     SubmissionForm,
 )
-from meetings.minutes_views import open_action_points
+from meetings.minutes_views import BodyRights, open_action_points
 from meetings.models import (
     AgendaItem,
     Document,
@@ -48,7 +50,7 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _agenda_items(meeting: Meeting, user) -> list[AgendaItem]:
+def _agenda_items(meeting: Meeting, user, rights: BodyRights | None = None) -> list[AgendaItem]:
     """The items a person may see, with everything the agenda shows, in a fixed number of queries."""
     items = meeting.items.select_related(
         "portfolio", "forwarded_from__meeting__body", "submission", "minutes_to_adopt"
@@ -56,7 +58,7 @@ def _agenda_items(meeting: Meeting, user) -> list[AgendaItem]:
         Prefetch("documents", queryset=Document.objects.prefetch_related("versions")),
         Prefetch("forwarded_to", queryset=AgendaItem.objects.select_related("meeting__body")),
     )
-    if not access.can_see_confidential(user, meeting.body):
+    if not (rights or BodyRights(user, meeting.body)).sees_confidential:
         items = items.filter(confidential=False)
     return list(items)
 
@@ -69,21 +71,37 @@ def body_list(request: HttpRequest) -> HttpResponse:
         access.bodies_visible_to(request.user)
         .select_related("cooperation", "policy_area")
         .annotate(upcoming=Count("meetings", filter=Q(meetings__starts_at__gte=timezone.now())))
-        .order_by("cooperation__name", "name")
+        .order_by("cooperation__name", "name", "pk")
     )
-    return render(request, "meetings/body_list.html", {"bodies": bodies})
+    page = paginate(request, bodies)
+    return render(request, "meetings/body_list.html", {"bodies": page.object_list, "page": page})
+
+
+UPCOMING_SHOWN = 50
 
 
 def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The body and its meetings: those to come (the next fifty) and those held in the last twelve months;
+    `?jaar=` shows the past meetings of an earlier year instead."""
     body = access.get_body_for_user(request.user, pk)
+    now = timezone.now()
     meetings = body.meetings.annotate(item_count=Count("items", filter=Q(items__kind=AgendaItem.Kind.REGULAR)))
+    years = [day.year for day in body.meetings.past(now).dates("starts_at", "year", order="DESC")]
+    year = request.GET.get("jaar", "")
+    year = int(year) if year.isdigit() and int(year) in years else None
+    if year is None:
+        past = meetings.past(now).filter(starts_at__gte=now - timezone.timedelta(days=365))
+    else:
+        past = meetings.past(now).filter(starts_at__year=year)
     return render(
         request,
         "meetings/body_detail.html",
         {
             "body": body,
-            "upcoming": meetings.upcoming(),
-            "past": meetings.past()[:20],
+            "upcoming": meetings.upcoming(now)[:UPCOMING_SHOWN],
+            "past": past,
+            "year": year,
+            "years": years,
             "can_prepare": access.can_prepare(request.user, body),
             "held_this_year": body.meetings_held_in(timezone.localdate().year),
             "rule_problems": body.membership_rule_problems(),
@@ -153,15 +171,16 @@ def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for_user(request.user, pk)
-    can_prepare = access.can_prepare(request.user, meeting.body)
+    rights = BodyRights(request.user, meeting.body)
+    can_prepare = rights.prepares
     # A draft agenda is the secretary's; others see the meeting, not its items (a forwarder: the forwarded ones).
     if meeting.is_published or can_prepare:
-        items = _agenda_items(meeting, request.user)
+        items = _agenda_items(meeting, request.user, rights)
     else:
         forwarded = set(access.forwarded_items(request.user, meeting).values_list("pk", flat=True))
-        items = [item for item in _agenda_items(meeting, request.user) if item.pk in forwarded] if forwarded else []
+        items = [i for i in _agenda_items(meeting, request.user, rights) if i.pk in forwarded] if forwarded else []
     addenda = list(meeting.addenda.select_related("item", "made_by__person"))
-    if not access.can_see_confidential(request.user, meeting.body):
+    if not rights.sees_confidential:
         # Confidential means confidential everywhere: no addendum of such an item, no gap in the numbering.
         addenda = [a for a in addenda if a.item is None or not a.item.confidential]
         renumber([a.item for a in addenda], number_without_confidential(items))
@@ -172,9 +191,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "items": items,
             "can_prepare": can_prepare,
-            "member_view": request.user.has_perm("governance.view_meetings", meeting.body),
+            "member_view": rights["view_meetings"],
             "addenda": addenda,
-            "linked_body_ids": _linked_body_ids(request.user, meeting),
+            "linked_body_ids": _linked_body_ids(request.user, meeting, can_prepare, items),
             "pdf": meeting.pdfs.first(),
             "cancel_form": CancelForm(),
             "minutes": Minutes.objects.filter(meeting=meeting).first(),
@@ -352,7 +371,8 @@ def agenda_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _builder_context(meeting: Meeting, user, **extra) -> dict:
-    items = _agenda_items(meeting, user)
+    rights = BodyRights(user, meeting.body)
+    items = _agenda_items(meeting, user, rights)
     regular = [i for i in items if not i.is_fixed]
     return {
         "meeting": meeting,
@@ -362,15 +382,18 @@ def _builder_context(meeting: Meeting, user, **extra) -> dict:
         "item_form": extra.pop("item_form", None) or AgendaItemForm(meeting=meeting, ask_reason=False),
         "change_form": AgendaChangeForm(initial={"version": meeting.agenda_version}),
         "can_forward": meeting.body.prepares_id is not None,
-        "linked_body_ids": _linked_body_ids(user, meeting),
+        "linked_body_ids": _linked_body_ids(user, meeting, rights.prepares, items),
         **extra,
     }
 
 
-def _linked_body_ids(user, meeting: Meeting) -> set[int]:
-    """The bodies whose meetings the agenda may link to for this reader: a link only where it opens."""
-    ids = set(access.bodies_visible_to(user).values_list("pk", flat=True))
-    if access.can_prepare(user, meeting.body) and meeting.body.prepares_id:
+def _linked_body_ids(user, meeting: Meeting, prepares: bool, items: list[AgendaItem]) -> set[int]:
+    """The bodies whose meetings the agenda may link to for this reader: a link only where it opens.
+    Only the bodies the items were forwarded from or to are asked about (none: no query)."""
+    linked = {item.forwarded_from.meeting.body_id for item in items if item.forwarded_from_id}
+    linked |= {copy.meeting.body_id for item in items for copy in item.forwarded_to.all()}
+    ids = set(access.bodies_visible_to(user).filter(pk__in=linked).values_list("pk", flat=True)) if linked else set()
+    if prepares and meeting.body.prepares_id:
         ids.add(meeting.body.prepares_id)  # the forwarder reads the meeting the item went to
     return ids
 
@@ -584,10 +607,13 @@ def submission_create(request: HttpRequest) -> HttpResponse:
 
 
 def my_submissions(request: HttpRequest) -> HttpResponse:
-    submissions = Submission.objects.filter(submitted_by=request.user).select_related(
-        "municipality", "agenda_item__meeting__body"
+    submissions = (
+        Submission.objects.filter(submitted_by=request.user)
+        .select_related("municipality", "agenda_item__meeting__body")
+        .order_by("-submitted_at", "-pk")
     )
-    return render(request, "meetings/my_submissions.html", {"submissions": submissions})
+    page = paginate(request, submissions)
+    return render(request, "meetings/my_submissions.html", {"submissions": page.object_list, "page": page})
 
 
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -663,18 +689,22 @@ def submission_triage(request: HttpRequest, pk: int, action: str) -> HttpRespons
 def triage_inbox(request: HttpRequest) -> HttpResponse:
     if not access.is_coordinator(request.user):
         raise Http404
+    # The number of documents in a subquery per row of the page, not a GROUP BY over the joined tables;
+    # oldest first, a page at a time (core/pagination.py).
+    documents = Document.objects.filter(submission=OuterRef("pk")).order_by().values("submission")
     waiting = (
         Submission.objects.waiting()
         .select_related("municipality", "portfolio", "submitted_by__person", "preferred_meeting__body")
-        .annotate(document_count=Count("documents"))
-        .order_by("submitted_at")
+        .annotate(document_count=Coalesce(Subquery(documents.annotate(n=Count("pk")).values("n")), 0))
+        .order_by("submitted_at", "pk")
     )
     recent = (
         Submission.objects.exclude(status=Submission.Status.SUBMITTED)
         .select_related("municipality", "agenda_item__meeting__body")
-        .order_by("-triaged_at")[:10]
+        .order_by(F("triaged_at").desc(nulls_last=True))[:10]
     )
-    return render(request, "meetings/triage_inbox.html", {"waiting": waiting, "recent": recent})
+    page = paginate(request, waiting)
+    return render(request, "meetings/triage_inbox.html", {"page": page, "recent": recent})
 
 
 # Personal pages.
@@ -708,5 +738,10 @@ def my_work(request: HttpRequest) -> HttpResponse:
 def my_invitations(request: HttpRequest) -> HttpResponse:
     """For an alderman: published meetings with items in their portfolios; for the chair of a
     portfolio-holder meeting also the coordination meetings with items in its policy area."""
-    items = access.invited_items(request.user).select_related("meeting__body", "portfolio")
-    return render(request, "meetings/my_invitations.html", {"items": items})
+    items = (
+        access.invited_items(request.user)
+        .select_related("meeting__body", "portfolio")
+        .order_by("meeting__starts_at", "position", "pk")
+    )
+    page = paginate(request, items)
+    return render(request, "meetings/my_invitations.html", {"items": page.object_list, "page": page})

@@ -72,6 +72,8 @@ class PersonAdmin(SimpleHistoryAdmin):
     list_select_related = ["user"]
     search_fields = ["given_name", "surname", "email", "user__username"]
     list_filter = ["language", "offices__role", "offices__municipality"]
+    # Tens of thousands of people nationally: no second COUNT over the whole table per page.
+    show_full_result_count = False
     autocomplete_fields = ["user"]
     inlines = [OfficeInline]
     fieldsets = [
@@ -84,8 +86,12 @@ class PersonAdmin(SimpleHistoryAdmin):
         return person.sort_name
 
     def get_queryset(self, request):
-        # The role and municipality filters join offices; keep one row per person.
-        return super().get_queryset(request).distinct()
+        # The role and municipality filters join offices; keep one row per person (only then: DISTINCT
+        # over the whole table is what makes the unfiltered list slow).
+        queryset = super().get_queryset(request)
+        if any(key.startswith("offices__") for key in request.GET):
+            queryset = queryset.distinct()
+        return queryset
 
     def get_urls(self):
         invite = self.admin_site.admin_view(self.invite_view)

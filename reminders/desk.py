@@ -228,6 +228,30 @@ class Desk:
             listed[entry.kind] = listed.get(entry.kind, 0) + 1
         return [(KINDS[k], n - listed.get(k, 0)) for k, n in self.counts.items() if n > listed.get(k, 0)]
 
+    def snapshot(self) -> dict:
+        """What the menu needs of this desk (who the person is and the counts), small enough to cache."""
+        roles = self.roles
+        return {
+            "today": self.today,
+            "coordinator": roles.coordinator,
+            "regional_coordinator": Office.Role.REGIONAL_COORDINATOR in roles.office_roles,
+            "office_roles": roles.office_roles,
+            "grants": roles.grants,
+            "seats": roles.seats,
+            "has_person": roles.person is not None,
+            "counts": self.counts,
+        }
+
+    @classmethod
+    def from_snapshot(cls, user, snapshot: dict) -> Desk:
+        """A desk for the menu from `snapshot()`: counts without entries; the person is read only if asked."""
+        user._is_regional_coordinator = snapshot["regional_coordinator"]
+        person = getattr(user, "person", None) if snapshot["has_person"] else None
+        roles = Roles(
+            user, person, snapshot["coordinator"], snapshot["office_roles"], snapshot["grants"], snapshot["seats"]
+        )
+        return cls(roles, snapshot["today"], counts=dict(snapshot["counts"]))
+
     def add(self, key: str, entries: list[Entry], count: int | None = None) -> None:
         if entries or count:
             self.counts[key] = len(entries) if count is None else count

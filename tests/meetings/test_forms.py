@@ -146,8 +146,9 @@ def test_the_owner_select_offers_members_and_attendees_and_a_search_for_everyone
     search_id = f"id_item{item.pk}-owner_search"
     assert re.search(rf'<label class="utrecht-form-label" for="{search_id}">Of iemand anders', page)
     box = re.search(rf'<input [^>]*id="{search_id}"[^>]*>', page).group(0)
-    assert f'list="{search_id}_list"' in box
-    datalist = re.search(rf'<datalist id="{search_id}_list">(.*?)</datalist>', page, re.S).group(1)
+    # One list of names for the whole page, whatever the number of items, shared by every item's box.
+    assert 'list="action-point-owners"' in box and page.count("<datalist") == 1
+    datalist = re.search(r'<datalist id="action-point-owners">(.*?)</datalist>', page, re.S).group(1)
     assert f'<option value="{outsider.full_name}">' in datalist
 
 

@@ -1,0 +1,27 @@
+"""Every list in the portal is paginated or bounded (issue: national scale).
+
+`paginate()` reads `?pagina=` and `?per_page=` from the request and never lets
+either ask for everything: the page size is capped at `MAX_PER_PAGE`, a page
+number past the end (or not a number) shows the last (or first) page.
+Paginator's COUNT is one query per list, on a list that a filter already
+bounds (one municipality, one cooperation, one person)."""
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+
+PER_PAGE = 50
+MAX_PER_PAGE = 200
+PAGE_PARAMETER = "pagina"
+
+
+def per_page_of(request: HttpRequest, default: int = PER_PAGE) -> int:
+    try:
+        asked = int(request.GET.get("per_page", default))
+    except (TypeError, ValueError):
+        return default
+    return min(max(asked, 1), MAX_PER_PAGE)
+
+
+def paginate(request: HttpRequest, object_list, per_page: int = PER_PAGE) -> Page:
+    paginator = Paginator(object_list, per_page_of(request, per_page))
+    return paginator.get_page(request.GET.get(PAGE_PARAMETER))

@@ -6,7 +6,7 @@ export DEBUG ?= 1
 # The port of the web process: `make run PORT=8001`.
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint migrate demo messages lock clean
+.PHONY: run test install install-dev lint migrate demo messages lock clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,8 @@ lock: $(BIN)/python
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .broker .pytest_cache
+
+# The national benchmark on PostgreSQL and gunicorn (bench/README.md); not part of `make test`.
+FACTOR ?= 0.1
+bench: install-dev
+	$(BIN)/python bench/national.py --factor $(FACTOR)

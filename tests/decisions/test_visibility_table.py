@@ -36,11 +36,15 @@ def test_the_adr_has_a_table_worth_checking():
     assert {row[3] for row in rows} <= {"sees", "in behandeling", "not shown", "403", "404"}
 
 
-def test_every_row_of_the_visibility_table_holds_in_the_demo_region(transactional_db):
-    region = demo.load(PASSWORD)
-    load_meetings(region)
-    load_minutes(region)
-    load_proposals(region)
+def test_every_row_of_the_visibility_table_holds_in_the_demo_region(transactional_db, database_snapshot):
+    def build():
+        region = demo.load(PASSWORD)
+        load_meetings(region)
+        load_minutes(region)
+        load_proposals(region)
+        return region
+
+    region = database_snapshot(f"demo region, meetings, minutes, proposals ({PASSWORD})", build)
     seed = RegionalProposal.objects.get(title=SEED_000["title"])
     decisions = {d.municipality.name: d for d in seed.college_decisions.select_related("municipality")}
     render_decision_pdf(decisions["Haarlem"].pk)  # the intended decision, as the worker would

@@ -109,16 +109,19 @@ DEMO_PASSWORD = "demo-wachtwoord"
 
 
 @pytest.fixture
-def demo_region(transactional_db):
+def demo_region(transactional_db, database_snapshot):
     """The demo region with its meetings and regional proposals, every log-in with DEMO_PASSWORD."""
     from decisions.demo import load_proposals
     from governance import demo
     from meetings.demo import load_meetings
 
-    region = demo.load(DEMO_PASSWORD)
-    load_meetings(region)
-    load_proposals(region)
-    return region
+    def build():
+        region = demo.load(DEMO_PASSWORD)
+        load_meetings(region)
+        load_proposals(region)
+        return region
+
+    return database_snapshot(f"demo region, meetings, proposals ({DEMO_PASSWORD})", build)
 
 
 def log_in(page, username: str) -> None:

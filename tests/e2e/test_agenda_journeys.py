@@ -14,10 +14,13 @@ TITLE = "Gezamenlijke aanpak duinlandschap"
 
 
 @pytest.fixture
-def region(transactional_db):
-    region = demo.load(PASSWORD)
-    load_meetings(region)
-    return region
+def region(transactional_db, database_snapshot):
+    def build():
+        region = demo.load(PASSWORD)
+        load_meetings(region)
+        return region
+
+    return database_snapshot(f"demo region, meetings ({PASSWORD})", build)
 
 
 def submit_route_order_forward_publish(region, new_page, tmp_path, screenshot_of) -> None:

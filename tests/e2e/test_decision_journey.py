@@ -21,8 +21,11 @@ def nav(page, name: str):
     return menu_link(page, name)
 
 
-def open_track(page, municipality: str) -> None:
+def open_track(page, municipality: str, choose: bool = False) -> None:
     nav(page, "Griffie").click()
+    if choose:  # the coordinator keeps every council's tracks and chooses one
+        page.get_by_label("Gemeente").select_option(label=municipality)
+        page.get_by_role("button", name="Filteren").click()
     page.get_by_role("link", name=f"Plannen: {TITLE} ({municipality})").click()
 
 
@@ -61,7 +64,7 @@ def test_wishes_and_objections_then_the_definitive_decision_signed_by_the_loco_b
     open_track(griffier, "Haarlem")
     griffier.get_by_label("Betrokkenheid").select_option(label="wensen en bedenkingen")
     save_track(griffier)
-    open_track(coordinator, "Heemstede")
+    open_track(coordinator, "Heemstede", choose=True)
     coordinator.get_by_label("Betrokkenheid").select_option(label="toestemming")
     save_track(coordinator)
 

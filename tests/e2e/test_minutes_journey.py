@@ -19,11 +19,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def region(transactional_db):
-    region = demo.load(PASSWORD)
-    load_meetings(region)
-    load_minutes(region)
-    return region
+def region(transactional_db, database_snapshot):
+    def build():
+        region = demo.load(PASSWORD)
+        load_meetings(region)
+        load_minutes(region)
+        return region
+
+    return database_snapshot(f"demo region, meetings, minutes ({PASSWORD})", build)
 
 
 def test_minutes_from_attendance_to_adoption_and_a_done_action_point(region, new_page, tmp_path, screenshot_of):

@@ -17,11 +17,16 @@ PASSWORD = "demo-wachtwoord"
 
 
 def test_the_coordinator_opens_the_evaluation_notification_and_records_findings_by_keyboard(
-    transactional_db, new_page, screenshot_of, settings
+    transactional_db, database_snapshot, new_page, screenshot_of, settings
 ):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    region = demo.load(PASSWORD)
-    load_meetings(region)
+
+    def build():
+        region = demo.load(PASSWORD)
+        load_meetings(region)
+        return region
+
+    region = database_snapshot(f"demo region, meetings ({PASSWORD})", build)
     [evaluation] = open_monthly_evaluations()
     dispatch_due_reminders()
     for reminder in Reminder.objects.filter(status=Reminder.Status.CLAIMED):

@@ -11,8 +11,8 @@ PASSWORD = "demo-wachtwoord"
 
 
 @pytest.fixture
-def region(transactional_db):
-    return demo.load(PASSWORD)
+def region(transactional_db, database_snapshot):
+    return database_snapshot(f"demo region ({PASSWORD})", lambda: demo.load(PASSWORD))
 
 
 def log_in_with_keyboard(page, username: str) -> None:

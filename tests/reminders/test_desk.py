@@ -29,11 +29,15 @@ PASSWORD = "demo-wachtwoord"
 
 
 @pytest.fixture
-def demo_region(transactional_db):
-    region = demo.load(PASSWORD)
-    load_meetings(region)
-    load_minutes(region)
-    load_proposals(region)
+def demo_region(transactional_db, database_snapshot):
+    def build():
+        region = demo.load(PASSWORD)
+        load_meetings(region)
+        load_minutes(region)
+        load_proposals(region)
+        return region
+
+    region = database_snapshot(f"demo region, meetings, minutes, proposals ({PASSWORD})", build)
     open_monthly_evaluations()
     return region
 

@@ -196,6 +196,8 @@ class Worker:
                 "-A",
                 "config",
                 "worker",
+                "-Q",
+                "celery,pdf,mail,sweeps",
                 "--loglevel",
                 "INFO",
                 "--concurrency",

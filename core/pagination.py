@@ -14,14 +14,16 @@ MAX_PER_PAGE = 200
 PAGE_PARAMETER = "pagina"
 
 
-def per_page_of(request: HttpRequest, default: int = PER_PAGE) -> int:
+def per_page_of(request: HttpRequest, default: int = PER_PAGE, most: int = MAX_PER_PAGE) -> int:
     try:
         asked = int(request.GET.get("per_page", default))
     except (TypeError, ValueError):
         return default
-    return min(max(asked, 1), MAX_PER_PAGE)
+    return min(max(asked, 1), most)
 
 
-def paginate(request: HttpRequest, object_list, per_page: int = PER_PAGE) -> Page:
-    paginator = Paginator(object_list, per_page_of(request, per_page))
+def paginate(request: HttpRequest, object_list, per_page: int = PER_PAGE, most: int = MAX_PER_PAGE) -> Page:
+    """`most`: the largest page a request may ask for; lower for wide rows (a matrix row holds a cell per
+    municipality of the cooperation)."""
+    paginator = Paginator(object_list, per_page_of(request, per_page, most))
     return paginator.get_page(request.GET.get(PAGE_PARAMETER))

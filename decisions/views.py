@@ -37,6 +37,8 @@ from meetings.access import bodies_prepared_by, get_meeting_for_user, is_coordin
 from municipalities.models import Municipality
 
 CONFLICT = 409
+# The most proposals a matrix page may hold when asked (?per_page=): each row has a cell per municipality.
+MATRIX_MOST = 100
 
 
 def _conflict(request, error: Exception, **context) -> HttpResponse:
@@ -76,7 +78,7 @@ def proposal_matrix(request: HttpRequest) -> HttpResponse:
     if data.get("body"):
         proposals = proposals.filter(body=data["body"])
     proposals = proposals.filter(status=data["status"]) if data.get("status") else proposals.open()
-    page = paginate(request, proposals.order_by("-sent_on", "-pk").only("pk"))
+    page = paginate(request, proposals.order_by("-sent_on", "-pk").only("pk"), most=MATRIX_MOST)
     shown = (
         RegionalProposal.objects.filter(pk__in=[proposal.pk for proposal in page.object_list])
         .select_related("body", "cooperation")
@@ -644,7 +646,7 @@ def council_matrix(request: HttpRequest) -> HttpResponse:
         status__in=[RegionalProposal.Status.SENT, RegionalProposal.Status.DECIDED]
     )
     proposals, form = _filtered_proposals(request, readable, CooperationFilterForm)
-    page = paginate(request, proposals.select_related("cooperation").order_by("-sent_on", "-pk"))
+    page = paginate(request, proposals.select_related("cooperation").order_by("-sent_on", "-pk"), most=MATRIX_MOST)
     rows, columns = _matrix(page.object_list, _tracks_for(page.object_list))
     return render(
         request, "decisions/council_matrix.html", {"rows": rows, "columns": columns, "form": form, "page": page}

@@ -93,6 +93,8 @@ def test_the_matrix_pages_and_bounds_every_request(covenant, coordinator, client
     assert beyond.count(">Voorstel ") == 5 and "Pagina 2 van 2" in beyond
     huge = client.get(reverse("proposal_matrix"), {"per_page": "1000000"}).content.decode()
     assert huge.count(">Voorstel ") == 55
+    capped = client.get(reverse("proposal_matrix"), {"per_page": "20"}).content.decode()
+    assert capped.count(">Voorstel ") == 20 and "Pagina 1 van 3" in capped
     nonsense = client.get(reverse("proposal_matrix"), {"pagina": "x", "per_page": "-3", "year": "abc"})
     assert nonsense.status_code == 200 and "Voer een geheel getal in." in nonsense.content.decode()
     councils = client.get(reverse("council_matrix")).content.decode()

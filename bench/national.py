@@ -369,7 +369,7 @@ def pick_objects() -> dict:
     from django.db.models import Count
 
     from decisions.models import RegionalProposal
-    from governance.models import ConsultationBody, WorkProgramme
+    from governance.models import ConsultationBody, Membership, WorkProgramme
     from meetings.models import Meeting, Minutes
 
     def most(queryset, relation: str):
@@ -383,6 +383,13 @@ def pick_objects() -> dict:
         "minutes": most(Minutes.objects.all(), "items"),
         "proposal": most(RegionalProposal.objects.all(), "college_decisions"),
         "programme": WorkProgramme.objects.order_by("-year", "pk").values_list("pk", flat=True).first(),
+        # A meeting of a body the secretary sits in: one the coordinator picked may not be theirs to see.
+        "own_meeting": most(
+            Meeting.objects.filter(
+                body__in=Membership.objects.current().filter(person__user__username="secretaris").values("body")
+            ),
+            "items",
+        ),
     }
 
 
@@ -451,8 +458,8 @@ def pages_for(objects: dict) -> list[Page]:
     for key, label, pattern in details:
         if objects.get(key):
             pages.append(Page("coordinator", label, pattern.format(objects[key])))
-    if objects.get("meeting"):
-        pages.append(Page("secretaris", "meeting detail", f"/vergaderingen/{objects['meeting']}/"))
+    if objects.get("own_meeting"):
+        pages.append(Page("secretaris", "meeting detail", f"/vergaderingen/{objects['own_meeting']}/"))
     return pages
 
 

@@ -173,6 +173,9 @@ class RegionalProposal(StatusWorkflow, models.Model):
         ordering = ["-pk"]
         verbose_name = _("regional proposal")
         verbose_name_plural = _("regional proposals")
+        # The sent and decided proposals (the matrices, the griffier's dashboard, the start page): a few
+        # thousand of the twenty thousand at national scale.
+        indexes = [models.Index(fields=["status"], name="proposal_status")]
 
     def __str__(self) -> str:
         return self.title

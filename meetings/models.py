@@ -94,6 +94,12 @@ class Meeting(StatusWorkflow, models.Model):
         ordering = ["starts_at"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
+        indexes = [
+            # Upcoming and past meetings in date order (upcoming(), past(), the admin list and its dates).
+            models.Index(fields=["starts_at"], name="meeting_starts_at"),
+            # Meetings open for items (open_for_items()): planned, still to come, in date order.
+            models.Index(fields=["status", "starts_at"], name="meeting_status_starts_at"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),

@@ -713,21 +713,28 @@ def triage_inbox(request: HttpRequest) -> HttpResponse:
 def my_work(request: HttpRequest) -> HttpResponse:
     """For a secretary: the meetings to prepare and the items waiting for documents."""
     bodies = access.bodies_prepared_by(request.user)
+    now = timezone.now()
+    # The counts in a subquery per meeting of the page, not a GROUP BY over every upcoming meeting's items
+    # and documents: the coordinator prepares every body's meetings.
+    regular = AgendaItem.objects.filter(meeting=OuterRef("pk"), kind=AgendaItem.Kind.REGULAR, withdrawn=False)
+
+    def count(items):
+        return Coalesce(Subquery(items.order_by().values("meeting").annotate(n=Count("pk")).values("n")), 0)
+
     meetings = (
-        Meeting.objects.upcoming()
+        Meeting.objects.upcoming(now)
         .filter(body__in=bodies, status__in=[Meeting.Status.PLANNED, Meeting.Status.PUBLISHED])
         .select_related("body")
-        .annotate(
-            item_count=Count("items", filter=Q(items__kind=AgendaItem.Kind.REGULAR, items__withdrawn=False)),
-            without_documents=Count(
-                "items",
-                filter=Q(items__kind=AgendaItem.Kind.REGULAR, items__withdrawn=False, items__documents__isnull=True),
-            ),
-        )[:30]
+        .annotate(item_count=count(regular), without_documents=count(regular.filter(documents__isnull=True)))[:30]
     )
+    # The meeting's conditions on the join rather than `meeting__in`: the items are then read meeting by
+    # meeting in date order, up to the fifty shown.
     new_items = (
         AgendaItem.objects.filter(
-            meeting__in=Meeting.objects.open_for_items().filter(body__in=bodies), submission__isnull=False
+            meeting__starts_at__gte=now,
+            meeting__status=Meeting.Status.PLANNED,
+            meeting__body__in=bodies,
+            submission__isnull=False,
         )
         .select_related("meeting__body", "submission__municipality")
         .order_by("meeting__starts_at", "position")[:50]

@@ -185,6 +185,13 @@ def own_municipalities(user, *codenames: str):
     )
 
 
+def own_municipality_ids(user, *codenames: str) -> list[int]:
+    """The primary keys of own_municipalities, read first: filtering on the list lets the database plan for
+    the one or two municipalities it holds, where the guardian subquery (a text cast of every id) is
+    planned for most of the country."""
+    return list(own_municipalities(user, *codenames).values_list("pk", flat=True))
+
+
 def own_bodies(user, codename: str):
     from guardian.shortcuts import get_objects_for_user
 
@@ -290,7 +297,7 @@ def collect_signatures(desk: Desk, conf) -> None:
     if not desk.roles.signs and not desk.roles.records:
         return
     offices = CollegeDecision.signing_offices_of(user)
-    mine = own_municipalities(user, "sign_college_decisions", "record_college_decisions")
+    mine = own_municipality_ids(user, "sign_college_decisions", "record_college_decisions")
     decisions = (
         CollegeDecision.objects.to_sign()
         .filter(municipality__in=mine)
@@ -322,7 +329,7 @@ def collect_records(desk: Desk, conf) -> None:
     secretary = str(_("municipal secretary"))
     decisions = (
         CollegeDecision.objects.to_record()
-        .filter(municipality__in=own_municipalities(desk.roles.user, "record_college_decisions"))
+        .filter(municipality__in=own_municipality_ids(desk.roles.user, "record_college_decisions"))
         .select_related(
             "proposal",
             "municipality",
@@ -359,7 +366,7 @@ def collect_council_steps(desk: Desk, conf) -> None:
     tracks = (
         CouncilTrack.objects.with_leaving()
         .filter(
-            municipality__in=own_municipalities(desk.roles.user, "keep_council_tracks"),
+            municipality__in=own_municipality_ids(desk.roles.user, "keep_council_tracks"),
             proposal__status__in=[RegionalProposal.Status.SENT, RegionalProposal.Status.DECIDED],
         )
         .exclude(status__in=[CouncilTrack.Status.DECIDED, CouncilTrack.Status.NOT_NEEDED])

@@ -204,6 +204,9 @@ class Reminder(models.Model):
             ),
             # The admin list, newest first, a page at a time.
             models.Index(fields=["due_at", "id"], name="reminder_due_list"),
+            # The operations page: sent and skipped today.
+            models.Index(fields=["status", "sent_at"], name="reminder_status_sent"),
+            models.Index(fields=["status", "changed_at"], name="reminder_status_changed"),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -109,16 +109,18 @@ def operations_status(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     start_of_today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     reminders = Reminder.objects.all()
-    # The six figures in one pass over the table; "due" as ReminderQuerySet.due() has it.
+    # Six counts, each read from an index on status (models.py), rather than one pass over the million rows
+    # of the table; "due" as ReminderQuerySet.due() has it.
     due = (Q(retry_after__isnull=True) | Q(retry_after__lte=now)) & Q(status=Reminder.Status.PENDING, due_at__lte=now)
-    counts = reminders.aggregate(
-        due=Count("pk", filter=due),
-        planned=Count("pk", filter=Q(status=Reminder.Status.PENDING, due_at__gt=now)),
-        claimed=Count("pk", filter=Q(status=Reminder.Status.CLAIMED)),
-        sent_today=Count("pk", filter=Q(status=Reminder.Status.SENT, sent_at__gte=start_of_today)),
-        skipped_today=Count("pk", filter=Q(status=Reminder.Status.SKIPPED, changed_at__gte=start_of_today)),
-        failed=Count("pk", filter=Q(status=Reminder.Status.FAILED)),
-    )
+    figures = {
+        "due": due,
+        "planned": Q(status=Reminder.Status.PENDING, due_at__gt=now),
+        "claimed": Q(status=Reminder.Status.CLAIMED),
+        "sent_today": Q(status=Reminder.Status.SENT, sent_at__gte=start_of_today),
+        "skipped_today": Q(status=Reminder.Status.SKIPPED, changed_at__gte=start_of_today),
+        "failed": Q(status=Reminder.Status.FAILED),
+    }
+    counts = {name: reminders.filter(condition).count() for name, condition in figures.items()}
     failed = reminders.filter(status=Reminder.Status.FAILED).select_related("recipient").order_by("-due_at")[:50]
     runs = {run.name: run for run in TaskRun.objects.all()}
     dispatch = runs.get("dispatch")

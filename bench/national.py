@@ -628,7 +628,7 @@ def timed(function) -> tuple[object, float, int]:
 
 class MailSink:
     """An SMTP server on the loopback interface that accepts and counts every message, so the workers
-    send real SMTP (one connection per reminder, as in production)."""
+    send real SMTP (one connection per batch of reminders, as in production)."""
 
     def __init__(self, port: int) -> None:
         from aiosmtpd.controller import Controller

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -101,10 +102,10 @@ def send_one(reminder_id: int) -> Outcome:
 
 def send_many(reminder_ids: list[int]) -> list[Outcome]:
     """Sends claimed reminders, each once. What they are about and who may still get them is read
-    for the whole batch; then each row is locked while its mail goes out and committed on its own,
-    so a second delivery of the same task waits and then finds it sent. A worker that dies here
-    leaves the rest claimed; the janitor hands them out again, and only a mail accepted just before
-    the death can go twice."""
+    for the whole batch, and the mails share one connection to the mail server; then each row is
+    locked while its mail goes out and committed on its own, so a second delivery of the same task
+    waits and then finds it sent. A worker that dies here leaves the rest claimed; the janitor hands
+    them out again, and only a mail accepted just before the death can go twice."""
     now = timezone.now()
     conf = ReminderSettings.get_solo()
     reminders = list(
@@ -113,20 +114,50 @@ def send_many(reminder_ids: list[int]) -> list[Outcome]:
     verdicts = checked(reminders, now, conf)
     by_pk = {reminder.pk: reminder for reminder in reminders}
     outcomes = []
-    for pk in reminder_ids:
-        reminder = by_pk.get(pk)
-        if reminder is None:
-            outcomes.append(GONE)
-            continue
-        about, reason = verdicts[pk]
-        outcomes.append(_send_locked(reminder, about, reason, conf, now))
+    with mail_connection() as connection:
+        for pk in reminder_ids:
+            reminder = by_pk.get(pk)
+            if reminder is None:
+                outcomes.append(GONE)
+                continue
+            about, reason = verdicts[pk]
+            outcomes.append(_send_locked(reminder, about, reason, conf, now, connection))
     return outcomes
+
+
+@contextmanager
+def mail_connection():
+    """One connection to the mail server for a run of mails, opened by the first one that goes out."""
+    connection = get_connection()
+    try:
+        yield connection
+    finally:
+        hang_up(connection)
+
+
+def deliver(message: EmailMessage) -> None:
+    """Sends over the message's connection, opened on first use and left open for the next mail.
+    A connection that failed is closed, so the next mail opens a fresh one."""
+    try:
+        message.connection.open()
+        message.send()
+    except Exception:
+        hang_up(message.connection)
+        raise
+
+
+def hang_up(connection) -> None:
+    """Closes the connection; one that already broke is dropped without a word."""
+    try:
+        connection.close()
+    except MAIL_ERRORS as exc:
+        logger.debug("Mail connection closed uncleanly: %s", exc)
 
 
 GONE = Outcome("gone", "not claimed (already sent, skipped or handed back)")
 
 
-def _send_locked(reminder: Reminder, about, reason: str, conf: ReminderSettings, now) -> Outcome:
+def _send_locked(reminder: Reminder, about, reason: str, conf: ReminderSettings, now, connection) -> Outcome:
     with transaction.atomic():
         # The row as it is now, locked: another delivery of the task may have sent it meanwhile.
         attempts = (
@@ -149,12 +180,15 @@ def _send_locked(reminder: Reminder, about, reason: str, conf: ReminderSettings,
             reminder.subject, reminder.link = subject[:300], link
             reminder.delivery = reminder.recipient.reminder_delivery
             if reminder.delivery == Person.Delivery.EMAIL:
-                EmailMessage(
-                    subject=subject,
-                    body=body,
-                    to=[reminder.recipient.email],
-                    headers={"Message-ID": reminder.stable_message_id, "Auto-Submitted": "auto-generated"},
-                ).send()
+                deliver(
+                    EmailMessage(
+                        subject=subject,
+                        body=body,
+                        to=[reminder.recipient.email],
+                        headers={"Message-ID": reminder.stable_message_id, "Auto-Submitted": "auto-generated"},
+                        connection=connection,
+                    )
+                )
                 reminder.message_id = reminder.stable_message_id
         except MAIL_ERRORS as exc:
             return _failed(reminder, conf, exc, now)
@@ -184,11 +218,15 @@ def _failed(reminder: Reminder, conf: ReminderSettings, exc: Exception, now, *, 
     return Outcome(reminder.status, reminder.note)
 
 
-def send_digest(person_id: int, day) -> Outcome:
-    """Gathers what reached the person for the digest and sends it once for that day."""
-    conf = ReminderSettings.get_solo()
+def send_digest(person_id: int, day, connection=None, conf: ReminderSettings | None = None) -> Outcome:
+    """Gathers what reached the person for the digest and sends it once for that day; over
+    `connection` and with `conf` read once when the caller sends several (see `mail_connection`)."""
+    if connection is None:
+        with mail_connection() as connection:
+            return send_digest(person_id, day, connection, conf)
+    conf = conf or ReminderSettings.get_solo()
     with transaction.atomic():
-        person = Person.objects.get(pk=person_id)
+        person = Person.objects.select_related("user").get(pk=person_id)
         digest, _created = Digest.objects.select_for_update().get_or_create(recipient=person, day=day)
         if digest.sent_at:
             return Outcome("gone", "already sent")
@@ -234,14 +272,15 @@ def send_digest(person_id: int, day) -> Outcome:
             body=body,
             to=[person.email],
             headers={"Message-ID": digest.stable_message_id, "Auto-Submitted": "auto-generated"},
+            connection=connection,
         )
         try:
-            message.send()
+            deliver(message)
         except MAIL_ERRORS as exc:
             # Rolls back: the same reminders are gathered again on the next run.
             transaction.set_rollback(True)
             logger.warning("Digest for %s not sent: %s", person, exc)
             return Outcome(Reminder.Status.PENDING, str(exc))
         digest.sent_at, digest.message_id = timezone.now(), digest.stable_message_id
-        digest.save()
+        digest.save(update_fields=["sent_at", "message_id"])
     return Outcome(Reminder.Status.SENT, f"{len(reminders)} reminders")

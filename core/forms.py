@@ -16,3 +16,17 @@ def safe_next(request, fallback: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return fallback
+
+
+# The largest id a query parameter may name: SQLite refuses integers past 2**63 with an error of its own.
+LARGEST_ID = 2**63 - 1
+
+
+def id_or_none(value) -> int | None:
+    """A whole number from a query or form parameter, or None: ASCII digits only ("²" is a digit to Python
+    but not a number to int()), and not past what the database can compare."""
+    value = str(value or "")
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if number <= LARGEST_ID else None

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import id_or_none
 from decisions import rules
 from decisions.models import CollegeDecision, CouncilTrack, RegionalProposal
 from governance.models import ConsultationBody
@@ -194,9 +195,9 @@ class MatrixFilterForm(CooperationFilterForm):
     def __init__(self, data, *, cooperations, **kwargs):
         super().__init__(data, cooperations=cooperations, **kwargs)
         # Only the bodies of the chosen cooperation: a choice, not a list of every body in the country.
-        chosen = str(self.data.get("cooperation", ""))
+        chosen = id_or_none(self.data.get("cooperation"))
         bodies = ConsultationBody.objects.filter(cooperation__in=cooperations)
-        self.fields["body"].queryset = bodies.filter(cooperation_id=int(chosen)) if chosen.isdigit() else bodies.none()
+        self.fields["body"].queryset = bodies.filter(cooperation_id=chosen) if chosen else bodies.none()
 
 
 class CouncilDashboardFilterForm(forms.Form):

@@ -661,7 +661,8 @@ def _dashboard_scope(request: HttpRequest):
 
     keepable = access.municipalities_for(request.user, "keep_council_tracks")
     own = own_municipalities(request.user, "keep_council_tracks")
-    own_only = not is_coordinator(request.user) or own.exists()
+    # The coordinator chooses (ADR 8), also where she holds a council's grant herself.
+    own_only = not is_coordinator(request.user)
     form = CouncilDashboardFilterForm(request.GET, municipalities=own if own_only else keepable, own_only=own_only)
     if not form.is_valid():
         return form, Municipality.objects.none(), CouncilDashboardFilterForm.OPEN

@@ -83,9 +83,9 @@ def bodies_changed_between(since: datetime.datetime, until: datetime.datetime) -
     first, last = timezone.localdate(since), timezone.localdate(until)
     crossed = Q(starts_on__gt=first, starts_on__lte=last) | Q(ends_on__gte=first, ends_on__lt=last)
     ids = set(Membership.objects.filter(crossed).values_list("body", flat=True))
-    ids |= set(
-        Membership.history.filter(history_date__gte=since).order_by().values_list("body_id", flat=True).distinct()
-    )
+    # Every body a membership that changed was ever in: one moved to another body leaves rights behind.
+    changed = Membership.history.filter(history_date__gte=since).values("id")
+    ids |= set(Membership.history.filter(id__in=changed).order_by().values_list("body_id", flat=True).distinct())
     return ids
 
 

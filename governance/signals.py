@@ -1,11 +1,18 @@
 """Keeps the derived access groups (governance/access.py) in line with memberships and bodies."""
 
 from django.contrib.auth.models import Group
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from governance.models import ConsultationBody, Membership
 from municipalities.models import Person
+
+
+@receiver(pre_save, sender=Membership, dispatch_uid="membership_previous_body")
+def membership_before_save(sender, instance: Membership, **kwargs) -> None:
+    # A membership moved to another body must leave nothing behind in the body it left.
+    previous = Membership.objects.filter(pk=instance.pk).values_list("body_id", flat=True) if instance.pk else []
+    instance._previous_body_id = next(iter(previous), None)
 
 
 @receiver([post_save, post_delete], sender=Membership, dispatch_uid="membership_access")
@@ -13,6 +20,9 @@ def membership_changed(sender, instance: Membership, **kwargs) -> None:
     from governance.access import sync_body_access_by_id
 
     sync_body_access_by_id(instance.body_id)
+    previous = getattr(instance, "_previous_body_id", None)
+    if previous and previous != instance.body_id:
+        sync_body_access_by_id(previous)
 
 
 @receiver(post_delete, sender=ConsultationBody, dispatch_uid="body_access_removed")

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from guardian.core import ObjectPermissionChecker
 
-from core.forms import safe_next
+from core.forms import id_or_none, safe_next
 from core.pagination import paginate
 from governance.models import Cooperation, Membership
 from meetings import access
@@ -295,7 +295,7 @@ def action_point_add(request: HttpRequest, pk: int) -> HttpResponse:
 def _adopting_meeting(minutes: Minutes, chosen: str) -> Meeting | None:
     """The meeting of the same body the minutes are adopted in: the chosen one, else the one with the item."""
     if chosen:
-        return minutes.meeting.body.meetings.filter(pk=chosen).first() if chosen.isdigit() else None
+        return minutes.meeting.body.meetings.filter(pk=chosen).first() if id_or_none(chosen) else None
     item = minutes.adoption_item()
     return item.meeting if item is not None else None
 
@@ -378,7 +378,7 @@ def minutes_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
         if action == "adopt":
             get_minutes_for_user(request.user, pk, write=True)
             chosen = request.POST.get("meeting", "")
-            meeting = minutes.meeting.body.meetings.filter(pk=chosen).first() if chosen.isdigit() else None
+            meeting = minutes.meeting.body.meetings.filter(pk=chosen).first() if id_or_none(chosen) else None
             if meeting is None:
                 raise ValidationError(_("Choose the meeting of this body in which the minutes are adopted."))
             minutes.adopt(by=request.user, in_meeting=meeting)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import id_or_none
 from core.pagination import paginate
 from meetings import access
 from meetings.forms import (
@@ -88,7 +89,8 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meetings = body.meetings.annotate(item_count=Count("items", filter=Q(items__kind=AgendaItem.Kind.REGULAR)))
     years = [day.year for day in body.meetings.past(now).dates("starts_at", "year", order="DESC")]
     year = request.GET.get("jaar", "")
-    year = int(year) if year.isdigit() and int(year) in years else None
+    year = id_or_none(year)
+    year = year if year in years else None
     if year is None:
         past = meetings.past(now).filter(starts_at__gte=now - timezone.timedelta(days=365))
     else:
@@ -311,7 +313,7 @@ def _meeting_confirmation(request: HttpRequest, meeting: Meeting, action: str, f
 
 def _posted_version(request: HttpRequest) -> int | None:
     value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+    return id_or_none(value)
 
 
 @require_http_methods(["GET", "POST"])

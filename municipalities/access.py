@@ -105,8 +105,10 @@ def municipalities_changed_between(since: datetime.datetime, until: datetime.dat
     first, last = timezone.localdate(since), timezone.localdate(until)
     crossed = Q(starts_on__gt=first, starts_on__lte=last) | Q(ends_on__gte=first, ends_on__lt=last)
     ids = set(Office.objects.filter(crossed, municipality__isnull=False).values_list("municipality", flat=True))
-    changed = Office.history.filter(history_date__gte=since, municipality__isnull=False)
-    ids |= set(changed.order_by().values_list("municipality_id", flat=True).distinct())
+    # Every municipality an office that changed was ever in: one moved from A to B leaves rights behind in A.
+    changed = Office.history.filter(history_date__gte=since).values("id")
+    earlier = Office.history.filter(id__in=changed, municipality__isnull=False)
+    ids |= set(earlier.order_by().values_list("municipality_id", flat=True).distinct())
     return ids
 
 

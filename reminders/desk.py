@@ -92,6 +92,8 @@ class Roles:
 
     # (role, body kind) of every seat the person holds today.
     seats: set[tuple[str, str]] = field(default_factory=set)
+    # Per permission codename, the municipalities it is held for (from the same query as `grants`).
+    municipality_grants: dict[str, set[int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, user) -> Roles:
@@ -99,13 +101,24 @@ class Roles:
         if person is None:
             return cls(user, None, bool(user.is_authenticated and user.is_superuser), set(), set())
         roles = set(Office.objects.current().filter(person=person).values_list("role", flat=True))
-        by_group = GroupObjectPermission.objects.filter(group__user=user).values_list("permission__codename")
-        by_user = UserObjectPermission.objects.filter(user=user).values_list("permission__codename")
-        grants = {codename for (codename,) in by_group.union(by_user)}
+        fields = ("permission__codename", "object_pk", "content_type__app_label", "content_type__model")
+        by_group = GroupObjectPermission.objects.filter(group__user=user).values_list(*fields)
+        by_user = UserObjectPermission.objects.filter(user=user).values_list(*fields)
+        grants, municipality_grants = set(), {}
+        for codename, object_pk, app_label, model in by_group.union(by_user):
+            grants.add(codename)
+            if (app_label, model) == ("municipalities", "municipality"):
+                municipality_grants.setdefault(codename, set()).add(int(object_pk))
         seats = set(Membership.objects.current().filter(person=person).values_list("role", "body__kind"))
         coordinator = user.is_superuser or Office.Role.REGIONAL_COORDINATOR in roles
         user._is_regional_coordinator = Office.Role.REGIONAL_COORDINATOR in roles
-        return cls(user, person, coordinator, roles, grants, seats)
+        return cls(user, person, coordinator, roles, grants, seats, municipality_grants)
+
+    def municipalities(self, *codenames: str) -> list[int]:
+        """The municipalities the person holds any of these permissions for by their own offices (the
+        object grants; not the coordinator's right to act for any): as ids, so the database plans for the
+        one or two it holds rather than for a subquery it expects to return most of the country."""
+        return sorted(set().union(*(self.municipality_grants.get(codename, set()) for codename in codenames)))
 
     @property
     def member(self) -> bool:
@@ -182,20 +195,16 @@ def own_municipalities(user, *codenames: str):
         klass=Municipality,
         any_perm=True,
         accept_global_perms=False,
+        with_superuser=False,
     )
-
-
-def own_municipality_ids(user, *codenames: str) -> list[int]:
-    """The primary keys of own_municipalities, read first: filtering on the list lets the database plan for
-    the one or two municipalities it holds, where the guardian subquery (a text cast of every id) is
-    planned for most of the country."""
-    return list(own_municipalities(user, *codenames).values_list("pk", flat=True))
 
 
 def own_bodies(user, codename: str):
     from guardian.shortcuts import get_objects_for_user
 
-    return get_objects_for_user(user, f"governance.{codename}", klass=ConsultationBody, accept_global_perms=False)
+    return get_objects_for_user(
+        user, f"governance.{codename}", klass=ConsultationBody, accept_global_perms=False, with_superuser=False
+    )
 
 
 def secretariat_of(person: Person):
@@ -252,7 +261,7 @@ class Desk:
     @classmethod
     def from_snapshot(cls, user, snapshot: dict) -> Desk:
         """A desk for the menu from `snapshot()`: counts without entries; the person is read only if asked."""
-        user._is_regional_coordinator = snapshot["regional_coordinator"]
+        # Only the menu reads the snapshot's roles: what the page may show is asked afresh (is_coordinator).
         person = getattr(user, "person", None) if snapshot["has_person"] else None
         roles = Roles(
             user, person, snapshot["coordinator"], snapshot["office_roles"], snapshot["grants"], snapshot["seats"]
@@ -297,7 +306,7 @@ def collect_signatures(desk: Desk, conf) -> None:
     if not desk.roles.signs and not desk.roles.records:
         return
     offices = CollegeDecision.signing_offices_of(user)
-    mine = own_municipality_ids(user, "sign_college_decisions", "record_college_decisions")
+    mine = desk.roles.municipalities("sign_college_decisions", "record_college_decisions")
     decisions = (
         CollegeDecision.objects.to_sign()
         .filter(municipality__in=mine)
@@ -329,7 +338,7 @@ def collect_records(desk: Desk, conf) -> None:
     secretary = str(_("municipal secretary"))
     decisions = (
         CollegeDecision.objects.to_record()
-        .filter(municipality__in=own_municipality_ids(desk.roles.user, "record_college_decisions"))
+        .filter(municipality__in=desk.roles.municipalities("record_college_decisions"))
         .select_related(
             "proposal",
             "municipality",
@@ -366,7 +375,7 @@ def collect_council_steps(desk: Desk, conf) -> None:
     tracks = (
         CouncilTrack.objects.with_leaving()
         .filter(
-            municipality__in=own_municipality_ids(desk.roles.user, "keep_council_tracks"),
+            municipality__in=desk.roles.municipalities("keep_council_tracks"),
             proposal__status__in=[RegionalProposal.Status.SENT, RegionalProposal.Status.DECIDED],
         )
         .exclude(status__in=[CouncilTrack.Status.DECIDED, CouncilTrack.Status.NOT_NEEDED])

@@ -71,3 +71,15 @@ def test_the_scale_dataset_is_proportional_consistent_and_reproducible(demo):
     assert counts() == demo
     call_command("load_scale", **SMALL)  # the same seed once more
     assert fingerprint() == first
+
+
+def test_a_database_with_real_people_is_refused(db, settings):
+    """The demo region uses the real municipalities; its people all have .example addresses. A portal with
+    real people is never loaded with generated log-ins and due reminders."""
+    from tests.factories import PersonFactory
+
+    settings.DEBUG = True
+    PersonFactory(email="j.jansen@haarlem.nl")
+    with pytest.raises(CommandError, match="real e-mail address"):
+        call_command("load_scale", **SMALL)
+    assert not Meeting.objects.exists() and Municipality.objects.count() == 0

@@ -89,3 +89,37 @@ def test_a_membership_that_ends_takes_the_rights_away_the_night_after_its_last_d
     with time_machine.travel(night(D(2027, 3, 5)), tick=False):
         assert sync_access() == 1
     assert leaving.user not in members.user_set.all()
+
+
+def test_an_office_or_seat_moved_elsewhere_leaves_no_rights_behind():
+    """An office moved from one municipality to another (or a seat to another body) in the management site:
+    the one it left loses the rights at once, and a night's sync that only looks at what changed agrees."""
+    from decisions.access import municipalities_for
+    from meetings.access import can_prepare
+
+    bodies, municipalities = region(2)
+    person = PersonFactory(with_login=True)
+    with time_machine.travel(night(D(2027, 3, 1)) - datetime.timedelta(hours=2), tick=False):
+        office = OfficeFactory(
+            person=person, role=Office.Role.MUNICIPAL_SECRETARY, municipality=municipalities[0], starts_on=D(2021, 1, 1)
+        )
+        seat = MembershipFactory(body=bodies[0], person=person, role=Membership.Role.SECRETARY)
+    with time_machine.travel(night(D(2027, 3, 1)), tick=False):
+        sync_access(full=True)
+    with time_machine.travel(night(D(2027, 3, 1)) + datetime.timedelta(hours=6), tick=False):
+        office.municipality = municipalities[1]
+        office.save()
+        seat.body = bodies[1]
+        seat.save()
+
+    def rights():
+        user = type(person.user).objects.get(pk=person.user.pk)  # no permission cache from earlier checks
+        return (
+            set(municipalities_for(user, "record_college_decisions")),
+            [body for body in bodies if can_prepare(user, body)],
+        )
+
+    assert rights() == ({municipalities[1]}, [bodies[1]])
+    with time_machine.travel(night(D(2027, 3, 2)), tick=False):
+        assert sync_access() == 4  # both municipalities and both bodies are looked at again
+    assert rights() == ({municipalities[1]}, [bodies[1]])

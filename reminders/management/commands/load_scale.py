@@ -21,7 +21,7 @@ from governance.demo import MUNICIPALITIES as DEMO_MUNICIPALITIES
 from meetings import scale as meetings_scale
 from municipalities import scale as municipalities_scale
 from municipalities.access import sync_all_municipality_access
-from municipalities.models import Municipality
+from municipalities.models import Municipality, Person
 from reminders import scale as reminders_scale
 
 APPS = ["municipalities", "governance", "meetings", "decisions", "reminders", "auth", "guardian"]
@@ -69,6 +69,14 @@ class Command(BaseCommand):
                 f"This database already holds {others.count()} municipalities besides the demo region: "
                 "load_scale runs once, on a database with only the demo region (or an empty one). "
                 "Use a fresh database."
+            )
+        # The demo region is the real region's municipalities: what tells it from a real portal is its people,
+        # whose addresses all end in .example (governance/demo.py). Generated reminders would mail real ones.
+        real = Person.objects.exclude(email__endswith=".example").exclude(email="")
+        if real.exists():
+            raise CommandError(
+                f"This database holds {real.count()} people with a real e-mail address: it is not a demo "
+                "database. load_scale adds log-ins and due reminders; use a fresh database."
             )
         if not Municipality.objects.exists():
             self.stdout.write("No demo region yet: loading it first.")

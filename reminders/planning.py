@@ -168,7 +168,24 @@ def _plan_in_chunks(
 
 def sweep(*, full: bool = False, budget: float = BUDGET_SECONDS) -> int:
     """The periodic sweep: per kind, the open objects the changes since its last run touched (every open
-    object on the first run, after new lead times, or with `full`). Returns how many reminders were added."""
+    object on the first run, after new lead times, or with `full`). Returns how many reminders were added.
+    One sweep at a time (a lock in the shared cache): a second one started meanwhile does nothing."""
+    from django.core.cache import cache
+
+    lock_seconds = 600 if budget == float("inf") else int(budget) + 300
+    if not cache.add(SWEEP_LOCK, "1", timeout=lock_seconds):
+        logger.info("A planning sweep is already running; this one does nothing")
+        return 0
+    try:
+        return _sweep(full=full, budget=budget)
+    finally:
+        cache.delete(SWEEP_LOCK)
+
+
+SWEEP_LOCK = "reminders:planning-sweep"
+
+
+def _sweep(*, full: bool, budget: float) -> int:
     now = timezone.now()
     deadline = time.monotonic() + budget
     marks = {mark.kind: mark for mark in PlanningMark.objects.all()}
@@ -210,8 +227,11 @@ def sweep(*, full: bool = False, budget: float = BUDGET_SECONDS) -> int:
             more, done = _plan_in_chunks(spec, objects, mark, deadline)
             added += more
         if done:
-            mark.swept_until, mark.run_until, mark.cursor, mark.full = mark.run_until, None, 0, False
-            mark.save(update_fields=["swept_until", "run_until", "cursor", "full"])
+            # Only if nobody asked for a full re-plan meanwhile (new lead times reset run_until): then the
+            # flag stays and the next run plans everything with the new settings.
+            PlanningMark.objects.filter(pk=mark.pk, run_until=mark.run_until).update(
+                swept_until=mark.run_until, run_until=None, cursor=0, full=False
+            )
     return added
 
 

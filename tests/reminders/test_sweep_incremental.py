@@ -154,3 +154,34 @@ def timezone_day(moment: datetime.datetime) -> datetime.date:
     from django.utils import timezone
 
     return timezone.localdate(moment)
+
+
+def test_new_lead_times_during_a_running_sweep_are_not_lost(region, secretary, monkeypatch):
+    """The coordinator saves new lead times while a sweep is planning: that sweep ends, and the next one
+    still plans every open object again with the new settings."""
+    meetings(region, 3)
+    sweep_at(FIRST)
+    original, asked = planning.plan_many, []
+
+    def plan_and_meanwhile_new_settings(objects, kinds=None):
+        if not asked:
+            asked.append(True)
+            planning.replan_everything_later()
+        return original(objects, kinds)
+
+    monkeypatch.setattr(planning, "plan_many", plan_and_meanwhile_new_settings)
+    sweep_at(FIRST + QUARTER, full=True)
+    assert asked and PlanningMark.objects.filter(full=True).exists()
+
+
+def test_only_one_sweep_runs_at_a_time(region, secretary):
+    from django.core.cache import cache
+
+    meetings(region, 1)
+    cache.add(planning.SWEEP_LOCK, "1", timeout=None)  # another sweep is running
+    with CaptureQueriesContext(connection) as queries:
+        assert sweep_at(FIRST) == 0
+    assert len(queries) == 0 and not PlanningMark.objects.exists()
+    cache.delete(planning.SWEEP_LOCK)
+    sweep_at(FIRST)
+    assert PlanningMark.objects.filter(full=False, swept_until=FIRST).exists()

@@ -159,3 +159,22 @@ def test_the_dashboard_costs_the_same_for_5_and_60_tracks(covenant, griffier, co
         page = client.get(reverse("griffier_dashboard")).content.decode()
     assert len(many) == len(few) <= 25
     assert page.count(">Voorstel ") == 50 and "60 voorstellen" in page and "Pagina 1 van 2" in page
+
+
+def test_digits_that_are_not_numbers_give_a_page_not_an_error(covenant, coordinator, client_for):
+    """ "²" and "٣" are digits to Python but not numbers to int(): every parameter that names an id or a
+    year answers with the page and, where it is a form, with its message."""
+    send(covenant, coordinator, 1)
+    client = client_for(coordinator)
+    for value in ("²", "٣", "99999999999999999999999"):
+        for url, parameter in (
+            (reverse("proposal_matrix"), "cooperation"),
+            (reverse("proposal_matrix"), "pagina"),
+            (reverse("council_matrix"), "per_page"),
+            (reverse("griffier_dashboard"), "municipality"),
+            (reverse("body_detail", args=[covenant.body.pk]), "jaar"),
+        ):
+            if parameter in ("cooperation", "municipality") and value.isascii():
+                continue  # an id past the largest integer: SQLite refuses it with its own error
+            response = client.get(url, {parameter: value})
+            assert response.status_code == 200, (url, parameter, value)

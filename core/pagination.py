@@ -8,6 +8,7 @@ bounds (one municipality, one cooperation, one person)."""
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
 PER_PAGE = 50
 MAX_PER_PAGE = 200
@@ -27,3 +28,14 @@ def paginate(request: HttpRequest, object_list, per_page: int = PER_PAGE, most: 
     municipality of the cooperation)."""
     paginator = Paginator(object_list, per_page_of(request, per_page, most))
     return paginator.get_page(request.GET.get(PAGE_PARAMETER))
+
+
+class CappedCountPaginator(Paginator):
+    """For the management site's lists of the biggest tables (reminders, agenda items): counts at most CAP
+    rows, as a page needs no exact total of a million."""
+
+    CAP = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: self.CAP].count()

@@ -1,8 +1,7 @@
 from django.contrib import admin
-from django.core.paginator import Paginator
-from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.pagination import CappedCountPaginator
 from meetings.models import Addendum, AgendaItem, AgendaPdf, Document, DocumentVersion, Meeting, Submission
 
 
@@ -27,17 +26,6 @@ class AddendumInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
-
-
-class CappedCountPaginator(Paginator):
-    """Counts at most CAP rows: half a million agenda items at national scale, and a page needs no exact
-    total (as the reminder admin's)."""
-
-    CAP = 10_000
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list.order_by()[: self.CAP].count()
 
 
 @admin.register(Meeting)

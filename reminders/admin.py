@@ -1,9 +1,7 @@
 from cron_descriptor import Options, get_description
 from django import forms
 from django.contrib import admin
-from django.core.paginator import Paginator
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +9,7 @@ from django_celery_beat import admin as beat_admin
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
 from solo.admin import SingletonModelAdmin
 
+from core.pagination import CappedCountPaginator
 from reminders.models import Digest, Reminder, ReminderSettings
 
 
@@ -36,16 +35,6 @@ class ReminderSettingsAdmin(SingletonModelAdmin):
         ),
         (_("Delivery"), {"fields": ["max_attempts", "claim_timeout_seconds"]}),
     ]
-
-
-class CappedCountPaginator(Paginator):
-    """Counts at most CAP rows: the reminder table grows by the million, and a page needs no exact total."""
-
-    CAP = 10_000
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list.order_by()[: self.CAP].count()
 
 
 @admin.register(Reminder)

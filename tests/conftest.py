@@ -142,6 +142,22 @@ def database_snapshot():
     return DatabaseSnapshots()
 
 
+def whole_demo_region(database_snapshot, password: str):
+    """The demo region with its meetings, minutes and regional proposals, built once per run and password."""
+    from decisions.demo import load_proposals
+    from governance import demo
+    from meetings.demo import load_meetings, load_minutes
+
+    def build():
+        region = demo.load(password)
+        load_meetings(region)
+        load_minutes(region)
+        load_proposals(region)
+        return region
+
+    return database_snapshot(f"demo region, meetings, minutes, proposals ({password})", build)
+
+
 def _purge_task_queues() -> None:
     from config.celery import app
 

@@ -9,12 +9,12 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from decisions.demo import SEED_000, load_proposals
+from decisions.demo import SEED_000
 from decisions.models import CollegeDecision, RegionalProposal
 from decisions.tasks import render_decision_pdf
-from governance import demo
-from meetings.demo import CONFIDENTIAL_ITEM, load_meetings, load_minutes
+from meetings.demo import CONFIDENTIAL_ITEM
 from meetings.models import Meeting
+from tests.conftest import whole_demo_region
 
 pytestmark = pytest.mark.django_db
 ADR = Path(__file__).resolve().parents[2] / "docs" / "adr" / "0006-who-sees-what.md"
@@ -37,14 +37,7 @@ def test_the_adr_has_a_table_worth_checking():
 
 
 def test_every_row_of_the_visibility_table_holds_in_the_demo_region(transactional_db, database_snapshot):
-    def build():
-        region = demo.load(PASSWORD)
-        load_meetings(region)
-        load_minutes(region)
-        load_proposals(region)
-        return region
-
-    region = database_snapshot(f"demo region, meetings, minutes, proposals ({PASSWORD})", build)
+    region = whole_demo_region(database_snapshot, PASSWORD)
     seed = RegionalProposal.objects.get(title=SEED_000["title"])
     decisions = {d.municipality.name: d for d in seed.college_decisions.select_related("municipality")}
     render_decision_pdf(decisions["Haarlem"].pk)  # the intended decision, as the worker would

@@ -10,18 +10,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions.demo import SEED_000, load_proposals
+from decisions.demo import SEED_000
 from decisions.models import RegionalProposal
-from governance import demo
 from governance.models import Membership
 from meetings.actions import open_monthly_evaluations
-from meetings.demo import CONFIDENTIAL_ITEM, load_meetings, load_minutes
+from meetings.demo import CONFIDENTIAL_ITEM
 from meetings.models import Meeting, Submission
 from municipalities.models import Person
 from reminders import delivery
 from reminders.desk import SHOWN_PER_KIND, waiting_for
 from reminders.menu import menu_for
 from reminders.models import Reminder
+from tests.conftest import whole_demo_region
 from tests.factories import PersonFactory
 from tests.meetings.conftest import Region
 
@@ -30,14 +30,7 @@ PASSWORD = "demo-wachtwoord"
 
 @pytest.fixture
 def demo_region(transactional_db, database_snapshot):
-    def build():
-        region = demo.load(PASSWORD)
-        load_meetings(region)
-        load_minutes(region)
-        load_proposals(region)
-        return region
-
-    region = database_snapshot(f"demo region, meetings, minutes, proposals ({PASSWORD})", build)
+    region = whole_demo_region(database_snapshot, PASSWORD)
     open_monthly_evaluations()
     return region
 

@@ -48,8 +48,16 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
+    "two_factor",
+    "mozilla_django_oidc",
+    "csp",
     "core",
+    "audit",
     "municipalities",
+    "accounts",
     "governance",
     "meetings",
     "decisions",
@@ -61,6 +69,7 @@ MIDDLEWARE = [
     # First, so its time and query count cover everything below it.
     "core.timing.RequestTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # MIDDLEWARE-HEADERS (Content Security Policy, Permissions-Policy, Cross-Origin-Resource-Policy)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session and the log-in are read: READ_REPLICA_PATHS read from the replica.
     "config.routers.ReadReplicaMiddleware",
@@ -69,6 +78,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # django-otp: request.user.is_verified() after a second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # MIDDLEWARE-SESSIONS (idle time-out, absolute lifetime, session records)
+    # MIDDLEWARE-SECOND-FACTOR (a second factor where it is required)
+    # MIDDLEWARE-LIFECYCLE (an account without a current office sees only its home page)
     # The menu counts of a person's next page are fresh after a change they made (reminders/context_processors.py).
     "reminders.context_processors.ForgetMenuAfterChanges",
     # Every page needs a log-in unless its view says otherwise.
@@ -270,3 +284,16 @@ LOGGING = {
     # WeasyPrint's font subsetting logs every glyph at INFO.
     "loggers": {"fontTools": {"level": "WARNING"}},
 }
+
+
+# --- Organisation log-in (OpenID Connect; accounts/oidc.py) ---
+
+# --- Second factor (django-two-factor-auth; accounts/second_factor.py) ---
+
+# --- Sessions and account life-cycle (accounts/sessions.py, accounts/lifecycle.py) ---
+
+# --- Browser hardening: CSP, Permissions-Policy, security.txt (core/hardening.py) ---
+
+# --- Audit trail (audit/) ---
+
+# --- Limits on input (uploads, text, request rates) ---

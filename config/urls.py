@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -28,8 +27,8 @@ def health(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("beheer/", admin.site.urls),
-    path("inloggen/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
+    path("", include("audit.urls")),
     path("taal/", login_not_required(set_language), name="set_language"),
     path("uitnodiging/", include("municipalities.invitations")),
     path("favicon.ico", favicon),

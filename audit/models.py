@@ -84,9 +84,13 @@ def record(
     **detail,
 ) -> AuditEvent:
     """Write one audit event. The user defaults to the request's, the address and browser come from the request."""
-    if user is None and request is not None and getattr(request, "user", None) is not None:
-        if request.user.is_authenticated:
-            user = request.user
+    if (
+        user is None
+        and request is not None
+        and getattr(request, "user", None) is not None
+        and request.user.is_authenticated
+    ):
+        user = request.user
     if user is not None and not username:
         username = user.get_username()
     return AuditEvent.objects.create(

@@ -297,3 +297,5 @@ LOGGING = {
 # --- Audit trail (audit/) ---
 
 # --- Limits on input (uploads, text, request rates) ---
+# django-ratelimit: a request over its limit is answered 429 (core/ratelimits.py).
+RATELIMIT_VIEW = "core.ratelimits.too_many_requests"

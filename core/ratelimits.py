@@ -1,0 +1,11 @@
+"""Request rate limits (django-ratelimit): a request over its limit gets a page that says so, with 429."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """RATELIMIT_VIEW: RFC 6585, 4 (429 Too Many Requests), with a Retry-After the limits can honour."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "60"
+    return response

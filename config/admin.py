@@ -6,8 +6,24 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import is_ratelimited
 
+from core import limits
+from core.ratelimits import too_many_requests
 from municipalities.backends import is_regional_coordinator
+
+
+def searches_too_often(request: HttpRequest) -> bool:
+    """Whether this search of a management list (`?q=`), or this search for suggestions in a select
+    (`?term=`), is one too many for this person this minute. Each search is a LIKE '%...%' over a large
+    table; browsing the lists without a search is not counted (OWASP ASVS 4.0, 11.1.4)."""
+    if request.GET.get("q", "").strip():
+        group, rate = "admin-search", limits.SEARCH_RATE
+    elif request.GET.get("term", "").strip():
+        group, rate = "admin-autocomplete", limits.AUTOCOMPLETE_RATE
+    else:
+        return False
+    return is_ratelimited(request, group=group, key="user", rate=rate, increment=True)
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -32,6 +48,8 @@ class PortalAdminSite(admin.AdminSite):
                 return redirect_to_login(request.get_full_path())
             if not self.has_permission(request):
                 raise PermissionDenied
+            if searches_too_often(request):
+                return too_many_requests(request)
             return inner(request, *args, **kwargs)
 
         return guarded

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import limits
 from core.forms import id_or_none
 from decisions import rules
 from decisions.models import CollegeDecision, CouncilTrack, RegionalProposal
@@ -69,12 +70,14 @@ class RecordForm(forms.Form):
     deviating_points = forms.CharField(
         label=_("decision points as amended"),
         required=False,
+        max_length=limits.TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Only for 'agreed with amendment': the decision points as the college decided them, one per line."),
     )
     motivation = forms.CharField(
         label=_("motivation"),
         required=False,
+        max_length=limits.TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Required for 'not agreed': why the college does not agree. The reconciliation item shows it. "
@@ -92,6 +95,7 @@ class IntendedForm(forms.Form):
     intended_points = forms.CharField(
         label=_("intended decision points"),
         required=False,
+        max_length=limits.TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("As sent, unless the college intends to deviate: then the points it intends, one per line."),
     )
@@ -99,7 +103,9 @@ class IntendedForm(forms.Form):
 
 class SignForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("comment"), required=False, max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReconcileForm(forms.Form):
@@ -135,7 +141,9 @@ class OpinionForm(forms.ModelForm):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("reason for withdrawing"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("reason for withdrawing"), max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CooperationFilterForm(forms.Form):

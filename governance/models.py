@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core import limits
 from core.periods import active_on_q, overlap_q
 from core.workflow import StatusWorkflow, TransitionNotAllowed
 from municipalities.models import Municipality, Office, Person, Portfolio, RegionalOrganisation, today
@@ -76,7 +77,7 @@ class Cooperation(models.Model):
     evaluation_after_years = models.PositiveSmallIntegerField(
         _("evaluation after (years)"), null=True, blank=True, help_text=_("The covenant is evaluated after this.")
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=limits.DESCRIPTION)
 
     history = HistoricalRecords()
 
@@ -637,7 +638,7 @@ class RegionalTask(models.Model):
         on_delete=models.PROTECT,
         related_name="led_tasks",
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=limits.DESCRIPTION)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()
@@ -736,7 +737,7 @@ class WorkProgrammeEntry(models.Model):
     task = models.ForeignKey(
         RegionalTask, verbose_name=_("regional main task"), on_delete=models.PROTECT, related_name="programme_entries"
     )
-    what = models.TextField(_("what"))
+    what = models.TextField(_("what"), max_length=limits.DESCRIPTION)
     when = models.CharField(_("when"), max_length=100, help_text=_("For example 'second quarter 2027'."))
 
     history = HistoricalRecords()
@@ -768,8 +769,8 @@ class ProgressReport(models.Model):
         RegionalTask, verbose_name=_("regional main task"), on_delete=models.PROTECT, related_name="progress"
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
-    progress = models.TextField(_("progress"), blank=True)
-    next_step = models.TextField(_("next step"), blank=True)
+    progress = models.TextField(_("progress"), blank=True, max_length=limits.TEXT)
+    next_step = models.TextField(_("next step"), blank=True, max_length=limits.DESCRIPTION)
     reported_on = models.DateField(_("reported on"), default=today)
 
     history = HistoricalRecords()
@@ -791,7 +792,7 @@ class MonthlyEvaluation(models.Model):
         Cooperation, verbose_name=_("cooperation"), on_delete=models.PROTECT, related_name="evaluations"
     )
     month = models.DateField(_("month"), help_text=_("The first day of the month evaluated."))
-    findings = models.TextField(_("findings"), blank=True)
+    findings = models.TextField(_("findings"), blank=True, max_length=limits.LONG_TEXT)
     # String reference: meetings depends on governance, not the other way round.
     agenda_item = models.ForeignKey(
         "meetings.AgendaItem",
@@ -839,7 +840,7 @@ class EvaluationAdjustment(models.Model):
         related_name="adjustments",
         help_text=_("Empty when the change concerns the structure as a whole."),
     )
-    change = models.TextField(_("what changes"))
+    change = models.TextField(_("what changes"), max_length=limits.DESCRIPTION)
 
     history = HistoricalRecords()
 

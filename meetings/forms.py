@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from core import limits
+from core.files import shortened_name
 from governance.models import ConsultationBody
 from meetings.models import AgendaItem, Meeting, Purpose, Submission
 
@@ -37,6 +39,8 @@ def check_upload(upload) -> str:
     suffix = PurePosixPath(name).suffix.lower()
     if not name or name.startswith(".") or any(c in name for c in "/\\\x00") or any(ord(c) < 32 for c in name):
         raise forms.ValidationError(_("The file name must be a plain name, without a folder or path."))
+    # A name past what the portal keeps is shortened, not refused: the person chose the file, not its name.
+    upload.name = name = shortened_name(name)
     if suffix not in ALLOWED_UPLOADS:
         raise forms.ValidationError(
             _("Files of type %(type)s are not accepted. Upload %(accepted)s.")
@@ -167,6 +171,7 @@ class AgendaChangeForm(forms.Form):
     reason = forms.CharField(
         label=_("reason for the change (addendum)"),
         required=False,
+        max_length=limits.NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required once the agenda is published."),
     )
@@ -272,11 +277,13 @@ class SubmissionForm(forms.ModelForm):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("answer"), widget=forms.Textarea(attrs={"rows": 4}))
+    answer = forms.CharField(label=_("answer"), max_length=limits.TEXT, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class SendBackForm(forms.Form):
-    reason = forms.CharField(label=_("reason for sending back"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("reason for sending back"), max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class RouteForm(forms.Form):
@@ -359,7 +366,9 @@ class RouteForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("reason for cancelling"), max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DatalistInput(forms.TextInput):
@@ -469,5 +478,7 @@ class AttendanceGuestForm(forms.Form):
 
 
 class ErratumForm(forms.Form):
-    correction = forms.CharField(label=_("correction"), widget=forms.Textarea(attrs={"rows": 3}))
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    correction = forms.CharField(
+        label=_("correction"), max_length=limits.TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = forms.CharField(label=_("reason"), max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 2}))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import limits
 from core.periods import active_on_q, overlap_q
 
 cbs_code_validator = RegexValidator(
@@ -87,7 +88,7 @@ class Portfolio(models.Model):
     """A policy area (portefeuille) that aldermen and mayors hold and portfolio-holder meetings cover."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=limits.DESCRIPTION)
     held_by_mayor = models.BooleanField(
         _("held by the mayor by law"),
         default=False,

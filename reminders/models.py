@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from solo.models import SingletonModel
 
+from core import limits
 from municipalities.models import Person
 
 
@@ -174,7 +175,9 @@ class Reminder(models.Model):
     message_id = models.CharField(_("message id"), max_length=200, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
-    note = models.TextField(_("note"), blank=True, help_text=_("Why it was skipped, or the last error."))
+    note = models.TextField(
+        _("note"), blank=True, max_length=limits.NOTE, help_text=_("Why it was skipped, or the last error.")
+    )
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     changed_at = models.DateTimeField(_("last change"), default=timezone.now)

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
-from core.files import sha256_of
+from core import limits
+from core.files import sha256_of, shortened_name
 from core.periods import working_day_on_or_before
 from core.workflow import StatusWorkflow, TransitionNotAllowed
 from decisions import rules
@@ -88,13 +89,17 @@ class RegionalProposal(StatusWorkflow, models.Model):
     SECTIONS = ["introduction", "intended_result", "arguments", "risks", "implementation"]
 
     title = models.CharField(_("title"), max_length=250)
-    key_message = models.TextField(_("key message"), help_text=_("The kernboodschap at the top of every decision."))
-    decision_points = models.TextField(_("decision points"), help_text=_("One decision point per line, in order."))
-    introduction = models.TextField(_("1. introduction"), blank=True)
-    intended_result = models.TextField(_("3. intended result"), blank=True)
-    arguments = models.TextField(_("4. arguments"), blank=True)
-    risks = models.TextField(_("5. risks and caveats"), blank=True)
-    implementation = models.TextField(_("6. implementation"), blank=True)
+    key_message = models.TextField(
+        _("key message"), max_length=limits.DESCRIPTION, help_text=_("The kernboodschap at the top of every decision.")
+    )
+    decision_points = models.TextField(
+        _("decision points"), max_length=limits.TEXT, help_text=_("One decision point per line, in order.")
+    )
+    introduction = models.TextField(_("1. introduction"), blank=True, max_length=limits.LONG_TEXT)
+    intended_result = models.TextField(_("3. intended result"), blank=True, max_length=limits.LONG_TEXT)
+    arguments = models.TextField(_("4. arguments"), blank=True, max_length=limits.LONG_TEXT)
+    risks = models.TextField(_("5. risks and caveats"), blank=True, max_length=limits.LONG_TEXT)
+    implementation = models.TextField(_("6. implementation"), blank=True, max_length=limits.LONG_TEXT)
     body = models.ForeignKey(
         ConsultationBody, verbose_name=_("adopted by"), on_delete=models.PROTECT, related_name="proposals"
     )
@@ -112,7 +117,7 @@ class RegionalProposal(StatusWorkflow, models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True, editable=False)
     sent_on = models.DateField(_("sent on"), null=True, blank=True, editable=False)
-    withdrawal_reason = models.TextField(_("reason for withdrawing"), blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawing"), blank=True, max_length=limits.NOTE)
     council_window_from = models.DateField(
         _("to the councils from"),
         null=True,
@@ -150,9 +155,12 @@ class RegionalProposal(StatusWorkflow, models.Model):
             "arrangement (Wgr art. 1 lid 3); otherwise what the regional body sets, with a reason below 8 weeks."
         ),
     )
-    opinion_short_reason = models.TextField(_("why the period is shorter than 8 weeks"), blank=True)
+    opinion_short_reason = models.TextField(
+        _("why the period is shorter than 8 weeks"), blank=True, max_length=limits.NOTE
+    )
     opinion_reaction = models.TextField(
         _("reaction of the regional body to the zienswijzen"),
+        max_length=limits.LONG_TEXT,
         blank=True,
         help_text=_("Recorded once, shown on the track of every council."),
     )
@@ -337,6 +345,7 @@ class RegionalProposal(StatusWorkflow, models.Model):
     def withdraw(self, *, by, reason: str) -> None:
         if not reason.strip():
             raise ValidationError({"withdrawal_reason": _("Give the reason for withdrawing.")})
+        limits.check_lengths(RegionalProposal, withdrawal_reason=reason.strip())
         self._transition(self.Status.WITHDRAWN, withdrawal_reason=reason.strip())
 
     def close(self, *, by) -> None:
@@ -355,9 +364,9 @@ class RegionalProposal(StatusWorkflow, models.Model):
         checksum = sha256_of(upload)
         return ProposalDocument.objects.create(
             proposal=self,
-            title=title.strip() or upload.name,
+            title=title.strip() or shortened_name(upload.name),
             file=upload,
-            original_name=upload.name,
+            original_name=shortened_name(upload.name),
             content_type=upload.checked_content_type,
             size=upload.size,
             sha256=checksum,
@@ -372,6 +381,7 @@ class RegionalProposal(StatusWorkflow, models.Model):
             raise TransitionNotAllowed(_("This proposal has no zienswijze round."))
         if not text.strip():
             raise ValidationError({"opinion_reaction": _("Give the reaction of the regional body.")})
+        limits.check_lengths(RegionalProposal, opinion_reaction=text.strip())
         if self.opinion_sent_on and on < self.opinion_sent_on:
             raise ValidationError({"opinion_reaction_on": _("The reaction cannot come before the draft was sent.")})
         self.opinion_reaction, self.opinion_reaction_on = text.strip(), on
@@ -555,6 +565,7 @@ class CollegeDecision(models.Model):
     intended_reference = models.CharField(_("reference of the intended decision"), max_length=60, blank=True)
     intended_points = models.TextField(
         _("intended decision points"),
+        max_length=limits.TEXT,
         blank=True,
         help_text=_("Only where the college intends to deviate: the decision points it intends, one per line."),
     )
@@ -567,18 +578,22 @@ class CollegeDecision(models.Model):
     reference = models.CharField(_("reference number"), max_length=60, blank=True)
     deviating_points = models.TextField(
         _("decision points as decided"),
+        max_length=limits.TEXT,
         blank=True,
         help_text=_("Only where the college deviates: the decision points as the college decided them, one per line."),
     )
     motivation = models.TextField(
-        _("motivation"), blank=True, help_text=_("Why the college does not agree, or defers its decision.")
+        _("motivation"),
+        blank=True,
+        max_length=limits.TEXT,
+        help_text=_("Why the college does not agree, or defers its decision."),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
     # Signing (Gemeentewet art. 59a): the mayor signs, the secretary co-signs, or their substitutes.
     signing = models.CharField(_("signing"), max_length=20, choices=Signing.choices, default=Signing.OPEN)
-    signing_comment = models.TextField(_("comment of the signatory"), blank=True)
+    signing_comment = models.TextField(_("comment of the signatory"), blank=True, max_length=limits.NOTE)
     mayor_signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
@@ -919,6 +934,8 @@ class CollegeDecision(models.Model):
         """A signatory sends the recorded decision back to the secretary with a comment."""
         if not comment.strip():
             raise ValidationError({"comment": _("Say what should change.")})
+        # The comment is kept as the signatory's comment.
+        limits.check_lengths(CollegeDecision, signing_comment=comment.strip())
         locked = self._locked(None)
         if locked.signing != self.Signing.TO_SIGN:
             raise TransitionNotAllowed(_("Only a decision that waits for signing can be sent back."))
@@ -1046,9 +1063,10 @@ class CouncilTrack(models.Model):
         blank=True,
         related_name="council_tracks",
     )
-    outside_window_reason = models.TextField(_("why outside the window"), blank=True)
+    outside_window_reason = models.TextField(_("why outside the window"), blank=True, max_length=limits.NOTE)
     council_points = models.TextField(
         _("decision points as put to the council"),
+        max_length=limits.TEXT,
         blank=True,
         help_text=_("Only where the council received other decision points than the frozen version, one per line."),
     )
@@ -1056,10 +1074,11 @@ class CouncilTrack(models.Model):
     outcome_date = models.DateField(_("outcome date"), null=True, blank=True)
     council_response = models.TextField(
         _("what the council said"),
+        max_length=limits.LONG_TEXT,
         blank=True,
         help_text=_("The wishes and objections, the zienswijze, or the council's decision, as the council gave it."),
     )
-    notes = models.TextField(_("motions and amendments"), blank=True)
+    notes = models.TextField(_("motions and amendments"), blank=True, max_length=limits.TEXT)
     council_item_url = models.URLField(_("item in the council information system"), blank=True)
     lock_version = models.PositiveIntegerField(default=0, editable=False)
 

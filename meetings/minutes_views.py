@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from guardian.core import ObjectPermissionChecker
 
+from audit.models import AuditEvent, record_each
 from core.forms import id_or_none, safe_next
 from core.pagination import paginate
 from governance.models import Cooperation, Membership
@@ -194,6 +195,13 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     for item in items:
         item.action_form = ActionPointForm(owners=owners, first=first, prefix=f"item{item.pk}", shared_list=OWNERS)
     owner_names = items[0].action_form.searchable_names() if items else []
+    record_each(
+        AuditEvent.Kind.VIEWED_CONFIDENTIAL,
+        [i.agenda_item for i in items if i.agenda_item.confidential],
+        request=request,
+        page="minutes_edit",
+        meeting=meeting.pk,
+    )
     return render(
         request,
         "meetings/minutes_form.html",
@@ -236,6 +244,9 @@ def minutes_item_save(request: HttpRequest, pk: int) -> JsonResponse:
         )
     except TransitionNotAllowed as error:
         return JsonResponse({"error": str(error)}, status=CONFLICT)
+    except ValidationError as error:
+        # A text past its bound (core/limits.py): the autosave says so and keeps the text in the page.
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
     return JsonResponse({"version": item.version, "saved_at": timezone.localtime().strftime("%H:%M:%S")})
 
 
@@ -418,6 +429,14 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not rights.sees_confidential:
         items = list(items.filter(agenda_item__confidential=False))
         number_without_confidential([item.agenda_item for item in items])
+    # Iterating fills the queryset's cache: the template reads the same rows, no second query.
+    record_each(
+        AuditEvent.Kind.VIEWED_CONFIDENTIAL,
+        [i.agenda_item for i in items if i.agenda_item.confidential],
+        request=request,
+        page="minutes",
+        meeting=minutes.meeting_id,
+    )
     return render(
         request,
         "meetings/minutes_detail.html",

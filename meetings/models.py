@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from core.files import sha256_of
+from core import limits
+from core.files import sha256_of, shortened_name
 from core.periods import deadline_on_working_day
 from core.workflow import StatusWorkflow, TransitionNotAllowed
 from governance.models import ConsultationBody
@@ -84,7 +85,7 @@ class Meeting(StatusWorkflow, models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
-    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True, max_length=limits.NOTE)
 
     history = HistoricalRecords(excluded_fields=["agenda_version"])
 
@@ -211,6 +212,7 @@ class Meeting(StatusWorkflow, models.Model):
     def cancel(self, *, by, reason: str, version: int | None = None) -> None:
         if not reason.strip():
             raise ValidationError({"cancellation_reason": _("Give the reason for cancelling.")})
+        limits.check_lengths(Meeting, cancellation_reason=reason.strip())
         self._check_version(version)
         self._transition(self.Status.CANCELLED, cancellation_reason=reason.strip())
         self.refresh_agenda_pdf()  # a published agenda says it is cancelled
@@ -275,6 +277,7 @@ class Meeting(StatusWorkflow, models.Model):
             raise ValidationError(
                 {"reason": _("The agenda is published: give the reason for this change (the addendum).")}
             )
+        limits.check_lengths(Addendum, reason=reason.strip())
         return locked
 
     def _finish_change(self, locked: Meeting, item: AgendaItem | None, change: str, by, reason: str) -> None:
@@ -455,7 +458,7 @@ class AgendaItem(models.Model):
     position = models.PositiveIntegerField(_("number"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REGULAR)
     title = models.CharField(_("title"), max_length=250)
-    explanation = models.TextField(_("explanation"), blank=True)
+    explanation = models.TextField(_("explanation"), blank=True, max_length=limits.TEXT)
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, blank=True)
     portfolio = models.ForeignKey(
         Portfolio,
@@ -573,7 +576,7 @@ class Addendum(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="addenda")
     item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="addenda")
     change = models.CharField(_("change"), max_length=20, choices=Change.choices)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=limits.NOTE)
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     made_at = models.DateTimeField(_("made at"), default=timezone.now)
 
@@ -613,7 +616,7 @@ class Submission(StatusWorkflow, models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PROPOSAL)
     title = models.CharField(_("title"), max_length=250)
-    explanation = models.TextField(_("explanation"))
+    explanation = models.TextField(_("explanation"), max_length=limits.TEXT)
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="submissions"
     )
@@ -639,8 +642,8 @@ class Submission(StatusWorkflow, models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
-    answer = models.TextField(_("answer"), blank=True)
-    return_reason = models.TextField(_("reason for sending back"), blank=True)
+    answer = models.TextField(_("answer"), blank=True, max_length=limits.TEXT)
+    return_reason = models.TextField(_("reason for sending back"), blank=True, max_length=limits.NOTE)
     agenda_item = models.OneToOneField(
         AgendaItem,
         verbose_name=_("agenda item"),
@@ -672,11 +675,13 @@ class Submission(StatusWorkflow, models.Model):
     def answer_directly(self, *, by, answer: str) -> None:
         if not answer.strip():
             raise ValidationError({"answer": _("Write the answer.")})
+        limits.check_lengths(Submission, answer=answer.strip())
         self._triage(self.Status.ANSWERED, by=by, answer=answer.strip())
 
     def send_back(self, *, by, reason: str) -> None:
         if not reason.strip():
             raise ValidationError({"return_reason": _("Give the reason for sending it back.")})
+        limits.check_lengths(Submission, return_reason=reason.strip())
         self._triage(self.Status.RETURNED, by=by, return_reason=reason.strip())
 
     def route(self, *, by, meeting: Meeting) -> AgendaItem:
@@ -770,18 +775,22 @@ class Document(models.Model):
         checksum = sha256_of(upload)
         meeting = self.item.meeting if self.item_id else None
         late = bool(meeting and timezone.now() > meeting.documents_deadline)
-        number = (self.versions.aggregate(models.Max("number"))["number__max"] or 0) + 1
-        version = DocumentVersion.objects.create(
-            document=self,
-            number=number,
-            file=upload,
-            original_name=upload.name,
-            content_type=content_type,
-            size=upload.size,
-            sha256=checksum,
-            uploaded_by=by,
-            is_late=late,
-        )
+        with transaction.atomic():
+            # Two people replacing the same document at once: the row lock makes the second wait for the
+            # first's number, so each gets its own (the unique constraint on the pair is the last guard).
+            Document.objects.select_for_update().get(pk=self.pk)
+            number = (self.versions.aggregate(models.Max("number"))["number__max"] or 0) + 1
+            version = DocumentVersion.objects.create(
+                document=self,
+                number=number,
+                file=upload,
+                original_name=shortened_name(upload.name),
+                content_type=content_type,
+                size=upload.size,
+                sha256=checksum,
+                uploaded_by=by,
+                is_late=late,
+            )
         if meeting is not None and not self.item.confidential:
             meeting.refresh_agenda_pdf()  # the agenda PDF lists the documents
         return version
@@ -1014,8 +1023,8 @@ class MinutesItem(models.Model):
 
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="items")
     agenda_item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="minutes_item")
-    discussion = models.TextField(_("discussion"), blank=True)
-    conclusions = models.TextField(_("conclusions and decisions"), blank=True)
+    discussion = models.TextField(_("discussion"), blank=True, max_length=limits.MINUTES)
+    conclusions = models.TextField(_("conclusions and decisions"), blank=True, max_length=limits.LONG_TEXT)
     version = models.PositiveIntegerField(default=0, editable=False)
 
     history = HistoricalRecords(excluded_fields=["version"])
@@ -1030,7 +1039,8 @@ class MinutesItem(models.Model):
 
     @transaction.atomic
     def write(self, *, version: int, discussion: str, conclusions: str) -> None:
-        """Autosave: refused when a newer text was saved since (another tab, a reconnect)."""
+        """Autosave: refused when a newer text was saved since (another tab, a reconnect), or past its bounds."""
+        limits.check_lengths(MinutesItem, discussion=discussion, conclusions=conclusions)
         locked = MinutesItem.objects.select_for_update().select_related("minutes").get(pk=self.pk)
         if locked.minutes.is_locked:
             raise TransitionNotAllowed(_("The minutes are adopted; corrections go in an erratum."))
@@ -1064,11 +1074,11 @@ class ActionPoint(models.Model):
 
     minutes_item = models.ForeignKey(MinutesItem, on_delete=models.CASCADE, related_name="action_points")
     body = models.ForeignKey(ConsultationBody, on_delete=models.PROTECT, related_name="action_points", editable=False)
-    what = models.TextField(_("what"))
+    what = models.TextField(_("what"), max_length=limits.NOTE)
     owner = models.ForeignKey(Person, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="action_points")
     due_on = models.DateField(_("due date"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
-    dropped_reason = models.TextField(_("reason for dropping"), blank=True)
+    dropped_reason = models.TextField(_("reason for dropping"), blank=True, max_length=limits.NOTE)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
@@ -1118,6 +1128,7 @@ class ActionPoint(models.Model):
             raise TransitionNotAllowed(_("Only an open action point can be dropped."))
         if not reason.strip():
             raise ValidationError({"dropped_reason": _("Give the reason for dropping it.")})
+        limits.check_lengths(ActionPoint, dropped_reason=reason.strip())
         self.status, self.dropped_reason = self.Status.DROPPED, reason.strip()
         self.closed_by, self.closed_at = by, timezone.now()
         self.save()
@@ -1128,7 +1139,7 @@ class MinutesComment(models.Model):
 
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("comment"))
+    text = models.TextField(_("comment"), max_length=limits.DESCRIPTION)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -1137,13 +1148,18 @@ class MinutesComment(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    def save(self, *args, **kwargs) -> None:
+        # The comment comes straight from the minutes page, without a form: its bound is checked here.
+        limits.check_lengths(MinutesComment, text=self.text)
+        super().save(*args, **kwargs)
+
 
 class Erratum(models.Model):
     """A correction to adopted minutes, with its reason; the minutes themselves stay as adopted."""
 
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="errata")
-    correction = models.TextField(_("correction"))
-    reason = models.TextField(_("reason"))
+    correction = models.TextField(_("correction"), max_length=limits.TEXT)
+    reason = models.TextField(_("reason"), max_length=limits.NOTE)
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     made_at = models.DateTimeField(default=timezone.now)
 

@@ -131,6 +131,19 @@ def test_autosave_view_answers_409_with_the_newer_text(held, secretary, owner, c
     assert second.json()["discussion"] == "Eerste" and "Uw tekst is niet opgeslagen" in second.json()["error"]
 
 
+def test_autosave_of_a_text_past_its_bound_is_refused_with_a_message_and_saves_nothing(
+    held, secretary, owner, client_for
+):
+    minutes = _ensure_minutes(held)
+    item = minutes.items.get(agenda_item__kind=AgendaItem.Kind.REGULAR)
+    url = reverse("minutes_item_save", args=[item.pk])
+    response = client_for(secretary).post(url, {"version": 0, "discussion": "x" * 50_001, "conclusions": ""})
+    assert response.status_code == 400
+    assert "50000" in response.json()["error"].replace(".", "")
+    item.refresh_from_db()
+    assert item.discussion == "" and item.version == 0
+
+
 @pytest.mark.parametrize("problem", ["due_before_meeting", "owner_without_office"])
 def test_bad_action_points_are_refused(held, secretary, owner, client_for, problem):
     minutes = _ensure_minutes(held)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions import views
+from decisions import history_views, views
 
 urlpatterns = [
     path("besluiten/", views.proposal_matrix, name="proposal_matrix"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("besluiten/vastleggen/", views.my_to_record, name="my_to_record"),
     path("besluiten/<int:pk>/", views.proposal_detail, name="proposal_detail"),
     path("besluiten/<int:pk>/bewerken/", views.proposal_update, name="proposal_update"),
+    path("besluiten/<int:pk>/geschiedenis/", history_views.proposal_history, name="proposal_history"),
     path("besluiten/<int:pk>/stukken/", views.proposal_document_upload, name="proposal_document_upload"),
     path(
         "besluiten/<int:pk>/stukken/<int:document_pk>/",

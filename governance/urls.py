@@ -1,8 +1,9 @@
 from django.urls import path
 
-from governance import views
+from governance import history_views, views
 
 urlpatterns = [
+    path("overleggen/<int:pk>/geschiedenis/", history_views.body_history, name="body_history"),
     path("evaluaties/", views.evaluation_list, name="evaluation_list"),
     path("evaluaties/<int:year>/", views.evaluation_list, name="evaluation_list_year"),
     path("evaluaties/bewerken/<int:pk>/", views.evaluation_edit, name="evaluation_edit"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import minutes_views, views
+from meetings import history_views, minutes_views, views
 
 urlpatterns = [
     path("overleggen/", views.body_list, name="body_list"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("vergaderingen/<int:pk>/agenda/punten/", views.item_create, name="item_create"),
     path("vergaderingen/<int:pk>/agenda.pdf", views.agenda_pdf, name="agenda_pdf"),
     path("vergaderingen/<int:pk>/uitnodigingen/", views.invitation_list, name="invitation_list"),
+    path("vergaderingen/<int:pk>/geschiedenis/", history_views.meeting_history, name="meeting_history"),
     path("vergaderingen/<int:pk>/aanwezigheid/", minutes_views.attendance_edit, name="attendance_edit"),
     path("vergaderingen/<int:pk>/verslag/", minutes_views.minutes_edit, name="minutes_edit"),
     path("verslagen/<int:pk>/", minutes_views.minutes_detail, name="minutes_detail"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.models import AuditEvent, record, record_each
 from core.forms import id_or_none
 from core.pagination import paginate
 from meetings import access
@@ -186,6 +187,14 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Confidential means confidential everywhere: no addendum of such an item, no gap in the numbering.
         addenda = [a for a in addenda if a.item is None or not a.item.confidential]
         renumber([a.item for a in addenda], number_without_confidential(items))
+    # Who saw which confidential item, one event per item shown, in one INSERT (docs/adr/0013).
+    record_each(
+        AuditEvent.Kind.VIEWED_CONFIDENTIAL,
+        [i for i in items if i.confidential],
+        request=request,
+        page="meeting",
+        meeting=meeting.pk,
+    )
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -427,6 +436,10 @@ def _agenda_error(request, meeting: Meeting, error: Exception) -> HttpResponse:
 
 def agenda_builder(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for_user(request.user, pk, prepare=True)
+    # The builder shows every item to its secretariat, the confidential ones too (not recorded again on
+    # each htmx change: those are recorded as changes in the history).
+    shown = meeting.items.filter(confidential=True).only("pk") if not request.htmx else []
+    record_each(AuditEvent.Kind.VIEWED_CONFIDENTIAL, list(shown), request=request, page="agenda", meeting=meeting.pk)
     return _render_builder(request, meeting)
 
 
@@ -580,6 +593,13 @@ def document_replace(request: HttpRequest, pk: int) -> HttpResponse:
 
 def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     version: DocumentVersion = access.get_version_for_user(request.user, pk)
+    item = version.document.item
+    if item is not None:
+        detail = {"item": item.pk, "meeting": item.meeting_id, "version": version.number}
+        if item.confidential:
+            record(AuditEvent.Kind.VIEWED_CONFIDENTIAL, request=request, obj=version.document, page="file", **detail)
+        if not item.meeting.is_published:
+            record(AuditEvent.Kind.DOWNLOADED_DRAFT, request=request, obj=version.document, **detail)
     response = FileResponse(version.file.open("rb"), as_attachment=True, filename=version.original_name)
     response["Content-Type"] = version.content_type
     return response

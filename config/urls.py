@@ -6,6 +6,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from core import hardening
+
 
 @login_not_required
 def favicon(request: HttpRequest) -> HttpResponseRedirect:
@@ -33,6 +35,9 @@ urlpatterns = [
     path("uitnodiging/", include("municipalities.invitations")),
     path("favicon.ico", favicon),
     path("gezond/", health, name="health"),
+    path(".well-known/security.txt", hardening.security_txt, name="security_txt"),
+    path(".well-known/change-password", hardening.change_password, name="well_known_change_password"),
+    path("csp-rapport/", hardening.csp_report, name="csp_report"),
     path("", include("decisions.urls")),
     path("", include("meetings.urls")),
     path("", include("governance.urls")),

@@ -11,6 +11,7 @@ PRODUCTION = {
     "SECRET_KEY": "a-long-random-production-key-0123456789-abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "portaal.example.nl",
     "DATABASE_URL": "sqlite:////tmp/portal-deploy-check.sqlite3",
+    "SECURITY_CONTACT": "mailto:security@zuid-kennemerland.example",
 }
 
 
@@ -35,3 +36,10 @@ def test_check_deploy_is_clean_with_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_security_txt_has_no_contact():
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECURITY_CONTACT"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0
+    assert "portal.W001" in result.stderr + result.stdout

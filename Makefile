@@ -6,7 +6,7 @@ export DEBUG ?= 1
 # The port of the web process: `make run PORT=8001`.
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint migrate demo messages lock clean bench
+.PHONY: run test install install-dev lint migrate demo messages lock clean bench oidc-provider
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,17 @@ demo: migrate
 run: demo
 	@echo "Regional portal on http://127.0.0.1:$(PORT) (management site: /beheer/). Stop with Ctrl-C."
 	$(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
+
+# Organisation log-in on the demo: a test OpenID Connect provider on 127.0.0.1:8090 (tests/oidc_provider/),
+# its client and the demo secretary of Haarlem, and the matching identity provider in the portal.
+# Run beside `make run`; log in at the provider as `secretaris` with the demo password.
+oidc-provider: demo
+	@secret=$$($(BIN)/python -c "import secrets; print(secrets.token_hex(24))"); \
+	email=$$($(BIN)/python manage.py add_demo_identity_provider --secret "$$secret") || exit 1; \
+	echo "Test identity provider on http://127.0.0.1:8090 (log in there as secretaris / $${DEMO_PASSWORD:-regio-demo}). Stop with Ctrl-C."; \
+	$(BIN)/python -m tests.oidc_provider.serve --port 8090 \
+		--demo-client regioportaal-demo "$$secret" http://127.0.0.1:$(PORT) \
+		--demo-user secretaris "$${DEMO_PASSWORD:-regio-demo}" "$$email"
 
 lint: install-dev
 	$(BIN)/ruff check .

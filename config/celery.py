@@ -32,4 +32,9 @@ app.conf.task_routes = {
     "meetings.tasks.open_monthly_evaluations": {"queue": "sweeps"},
     "decisions.tasks.render_missing_pdfs": {"queue": "sweeps"},
     "governance.tasks.sync_access": {"queue": "sweeps"},
+    # The account life-cycle: the reset link and the notice are mail; the daily pass over unused accounts a sweep.
+    "accounts.tasks.send_password_reset_mail": {"queue": "mail"},
+    "accounts.tasks.send_deactivation_notice": {"queue": "mail"},
+    "accounts.tasks.deactivate_unused_accounts": {"queue": "sweeps"},
+    "audit.tasks.prune_audit_trail": {"queue": "sweeps"},
 }

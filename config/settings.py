@@ -69,7 +69,10 @@ MIDDLEWARE = [
     # First, so its time and query count cover everything below it.
     "core.timing.RequestTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # MIDDLEWARE-HEADERS (Content Security Policy, Permissions-Policy, Cross-Origin-Resource-Policy)
+    # Before WhiteNoise, so static files carry these headers too (core/hardening.py).
+    "core.hardening.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "core.hardening.cross_origin_headers",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session and the log-in are read: READ_REPLICA_PATHS read from the replica.
     "config.routers.ReadReplicaMiddleware",
@@ -80,9 +83,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # django-otp: request.user.is_verified() after a second factor.
     "django_otp.middleware.OTPMiddleware",
-    # MIDDLEWARE-SESSIONS (idle time-out, absolute lifetime, session records)
-    # MIDDLEWARE-SECOND-FACTOR (a second factor where it is required)
-    # MIDDLEWARE-LIFECYCLE (an account without a current office sees only its home page)
+    # Idle time-out, absolute lifetime, session records (accounts/sessions.py).
+    "accounts.sessions.SessionLifetimeMiddleware",
+    # A second factor where it is required: the coordinator, superusers, staff (accounts/second_factor.py).
+    "accounts.second_factor.SecondFactorRequiredMiddleware",
+    # An account without a current office (or seat) sees only its start page (accounts/lifecycle.py).
+    "accounts.lifecycle.NoOfficeMiddleware",
     # The menu counts of a person's next page are fresh after a change they made (reminders/context_processors.py).
     "reminders.context_processors.ForgetMenuAfterChanges",
     # Every page needs a log-in unless its view says otherwise.
@@ -91,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A view limited with django-ratelimit's block=True answers with RATELIMIT_VIEW (429), not a 403.
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes asks: it turns a lock-out into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -154,6 +162,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "municipalities.backends.OfficeRoleBackend",
     "guardian.backends.ObjectPermissionBackend",
+    # Organisation log-in; it answers only a flow that names its provider (accounts/oidc.py).
+    "accounts.oidc.OrganisationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -287,15 +297,193 @@ LOGGING = {
 
 
 # --- Organisation log-in (OpenID Connect; accounts/oidc.py) ---
+# The providers themselves are IdentityProvider rows in the management site, one per organisation.
+# Seconds to wait for a provider (discovery, keys, token, user info) before the log-in is refused.
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+OIDC_VERIFY_SSL = True
+# A provider's discovery document is read again after this many seconds (and when its row is saved).
+OIDC_CONFIGURATION_MAX_AGE = env.int("OIDC_CONFIGURATION_MAX_AGE", default=3600)
+# Seconds of clock difference accepted on exp and iat of an ID token.
+OIDC_CLOCK_SKEW = env.int("OIDC_CLOCK_SKEW", default=60)
+# Provider addresses must be https, except on a laptop (the local test provider) or where a test allows it.
+OIDC_ALLOW_HTTP = env.bool("OIDC_ALLOW_HTTP", default=DEBUG)
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+# A `next` address after log-in must be on this host, and https when the request is.
+OIDC_REDIRECT_ALLOWED_HOSTS = []
 
 # --- Second factor (django-two-factor-auth; accounts/second_factor.py) ---
+# Required for superusers, staff and the regional coordinator, offered to everyone (docs/adr/0010-second-factor.md).
+# The app shows the portal under this name; the code has 6 digits and changes every 30 seconds (RFC 6238).
+OTP_TOTP_ISSUER = "Regioportaal"
+TWO_FACTOR_TOTP_DIGITS = 6
+TWO_FACTOR_QR_FACTORY = "qrcode.image.svg.SvgPathImage"
+# Seconds between the password and the code; after that the log-in starts again.
+TWO_FACTOR_LOGIN_TIMEOUT = env.int("TWO_FACTOR_LOGIN_TIMEOUT", default=300)
+# No "remember this browser": the portal is used on shared workstations, a remembered browser would make the
+# password alone enough for whoever sits at it, and the coordinator's reset could not reach such a cookie.
+TWO_FACTOR_REMEMBER_COOKIE_AGE = None
+# The admin's own log-in already goes to the portal's log-in (config/admin.py); no patching of AdminSite.
+TWO_FACTOR_PATCH_ADMIN = False
+# Log-in posts (password and code steps) per address (django-ratelimit), besides django-axes's lock-out.
+LOGIN_RATE_LIMIT = env.str("LOGIN_RATE_LIMIT", default="20/m")
 
 # --- Sessions and account life-cycle (accounts/sessions.py, accounts/lifecycle.py) ---
+# See docs/adr/0011-sessions-and-accounts.md. Sessions stay rows of django.contrib.sessions (database), so
+# a session is ended by deleting its row. OWASP ASVS 4.0 3.3.2 (level 2): re-authentication after at most
+# 12 hours, or 30 minutes of inactivity; BIO 9.4.2 (secure log-on, sessions ended after inactivity).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+# A working day: nobody is asked to log in again during one, and a session left open overnight is gone.
+SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
+# The cookie dies with the browser (ASVS 3.3.1, 3.4); the row itself expires with the absolute lifetime
+# (`manage.py clearsessions` removes it).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+# The reset link by e-mail works for an hour (ASVS 2.5.x asks for a short-lived, single-use secret; the
+# token also stops working once used). PASSWORD_RESET_TIMEOUT (Django's default, 3 days) stays the lifetime
+# of an invitation's link (municipalities/invitations.py); the reset link has its own token salt.
+PASSWORD_RESET_LINK_MINUTES = env.int("PASSWORD_RESET_LINK_MINUTES", default=60)
+# Requests for a reset link (django-ratelimit, 429 past the limit): per client address and per e-mail
+# address typed in, known or not (ASVS 2.2.1).
+PASSWORD_RESET_RATE_PER_CLIENT = env.str("PASSWORD_RESET_RATE_PER_CLIENT", default="10/h")
+PASSWORD_RESET_RATE_PER_ADDRESS = env.str("PASSWORD_RESET_RATE_PER_ADDRESS", default="3/h")
+# Besides Django's 20,000 common passwords, Dutch ones (welkom2024!, wachtwoord123, zomer2025, ...).
+# And Django's minimum length with its message in Dutch (accounts/forms.py).
+_OWN_VALIDATORS = {
+    "django.contrib.auth.password_validation.CommonPasswordValidator": "accounts.forms.CommonPasswordValidator",
+    "django.contrib.auth.password_validation.MinimumLengthValidator": "accounts.forms.MinimumLengthValidator",
+}
+AUTH_PASSWORD_VALIDATORS = [
+    {**validator, "NAME": _OWN_VALIDATORS.get(validator["NAME"], validator["NAME"])}
+    for validator in AUTH_PASSWORD_VALIDATORS
+]
+# An account not used for this many months is switched off by the daily task
+# accounts.tasks.deactivate_unused_accounts (BIO 9.2.5, 9.2.6: access rights reviewed and removed).
+ACCOUNT_UNUSED_MONTHS = env.int("ACCOUNT_UNUSED_MONTHS", default=6)
 
 # --- Browser hardening: CSP, Permissions-Policy, security.txt (core/hardening.py) ---
+# See docs/adr/0012-browser-hardening.md. The same policy with DEBUG on, so a violation shows on a laptop
+# first; only upgrade-insecure-requests waits for TLS. No inline script or style anywhere, so no nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for the small SVG icons inside the NL Design System stylesheet.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        # The enabled identity providers' origins are added per response (organisation log-in).
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+        "upgrade-insecure-requests": not DEBUG,
+        "report-uri": ["/csp-rapport/"],
+        "report-to": "csp",
+    }
+}
+# Every feature the portal does not use is off, for the portal and for anything it might frame. Only
+# features Chromium knows: it reports every other name as an error in the console.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "captured-surface-control",
+        "clipboard-read",
+        "display-capture",
+        "encrypted-media",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "identity-credentials-get",
+        "idle-detection",
+        "keyboard-map",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "otp-credentials",
+        "payment",
+        "picture-in-picture",
+        "screen-wake-lock",
+        "serial",
+        "storage-access",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    )
+} | {
+    # Full screen for the browser's own PDF viewer; passkeys may come as a second factor.
+    "fullscreen": "self",
+    "publickey-credentials-create": "self",
+    "publickey-credentials-get": "self",
+}
+# The organisation log-in never opens a pop-up, so no window of another site keeps a handle on the portal.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Lax, not Strict: the organisation log-in comes back from the provider by a top-level GET redirect, and
+# a person follows links from e-mails; with Strict both arrive without the session (a Strict CSRF cookie
+# would also be renewed on such a visit and break the forms open in other tabs). Lax still keeps the
+# cookies off every cross-site POST, image and frame.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: forms carry the token, htmx gets it from hx-headers in base.html.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+if not DEBUG:
+    # __Host-: the browser accepts the cookie only with Secure, Path=/ and no Domain, so no sibling
+    # (sub)domain can set or overwrite it (RFC 6265bis, 4.1.3.2).
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_NAME = "__Host-django_language"
+# security.txt (RFC 9116): where to report a vulnerability, e.g. "mailto:security@gemeente.example" (a
+# comma-separated list for more than one); without it /.well-known/security.txt answers 404.
+SECURITY_CONTACT = env.list("SECURITY_CONTACT", default=[])
+SECURITY_POLICY_URL = env.str("SECURITY_POLICY_URL", default="")
 
 # --- Audit trail (audit/) ---
+# One source of truth for who signed in, failed, logged out, viewed or exported: audit.AuditEvent
+# (docs/adr/0013-audit-trail.md). django-axes keeps only what its lock-out needs (AccessAttempt, reset on
+# success); its own access log and failure log would be a second, differing copy of the same events.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# How long audit events (and whatever django-axes still holds) are kept; pruned nightly by
+# audit.tasks.prune_audit_trail. The BIO (12.4.1; BIO2 8.15) asks for logging and its protection but sets
+# no period: one year is the organisation's own choice, long enough to answer a question about last
+# year's meetings, short enough not to keep addresses longer than that (AVG art. 5(1)(e)).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+# The longest period one export may cover (the export streams, so this bounds the file, not memory).
+AUDIT_EXPORT_MAX_DAYS = env.int("AUDIT_EXPORT_MAX_DAYS", default=366)
 
 # --- Limits on input (uploads, text, request rates) ---
 # django-ratelimit: a request over its limit is answered 429 (core/ratelimits.py).
 RATELIMIT_VIEW = "core.ratelimits.too_many_requests"
+RATELIMIT_IP_META_KEY = "core.ratelimits.client_ip"
+# What one request may carry (OWASP ASVS 4.0, 12.1.1 and 13.1.3); past a limit Django answers 400 with
+# templates/400.html and nothing is saved. The text of a form, files apart: 2.5 MB holds the largest form
+# at its bounds (a proposal, ~117,000 characters, core/limits.py) in any script, so a text past a field's
+# bound gets that field's own message with the text kept, not this page.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# Fields per request: the attendance list of a large council and an admin page of 100 rows stay well below.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
+# Files per request (a submission's documents); each is checked against MAX_UPLOAD_MEGABYTES.
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
+# A file past 1 MB is streamed to a temporary file instead of kept in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=1_048_576)
+# The whole body of one request, files included: refused before it is read (core/files.py).
+MAX_REQUEST_MEGABYTES = env.int("MAX_REQUEST_MEGABYTES", default=100)
+FILE_UPLOAD_HANDLERS = [
+    "core.files.RequestSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

@@ -76,9 +76,39 @@ def client_for():
     def make(user) -> Client:
         client = Client()
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        verify_second_factor(client, user)
         return client
 
     return make
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's admin client, with the second factor a superuser must give (accounts/second_factor.py)."""
+    client = Client()
+    client.force_login(admin_user, backend="django.contrib.auth.backends.ModelBackend")
+    verify_second_factor(client, admin_user)
+    return client
+
+
+def verify_second_factor(client: Client, user) -> None:
+    """For an account that needs a second factor (accounts/second_factor.py): a confirmed app and a session that
+    has given its code, as after a log-in with password and code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.second_factor import second_factor_required
+
+    required = second_factor_required(user)
+    user.__dict__.pop("_is_regional_coordinator", None)  # the test may change the offices after this
+    if not required:
+        return
+    device = TOTPDevice.objects.filter(user=user, name="default", confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,10 @@ QUEUES = {
     "meetings.tasks.open_monthly_evaluations": "sweeps",
     "decisions.tasks.render_missing_pdfs": "sweeps",
     "governance.tasks.sync_access": "sweeps",
+    "accounts.tasks.send_password_reset_mail": "mail",
+    "accounts.tasks.send_deactivation_notice": "mail",
+    "accounts.tasks.deactivate_unused_accounts": "sweeps",
+    "audit.tasks.prune_audit_trail": "sweeps",
 }
 
 

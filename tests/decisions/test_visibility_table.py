@@ -14,7 +14,7 @@ from decisions.models import CollegeDecision, RegionalProposal
 from decisions.tasks import render_decision_pdf
 from meetings.demo import CONFIDENTIAL_ITEM
 from meetings.models import Meeting
-from tests.conftest import whole_demo_region
+from tests.conftest import verify_second_factor, whole_demo_region
 
 pytestmark = pytest.mark.django_db
 ADR = Path(__file__).resolve().parents[2] / "docs" / "adr" / "0006-who-sees-what.md"
@@ -94,7 +94,9 @@ def test_every_row_of_the_visibility_table_holds_in_the_demo_region(transactiona
         username = login_for(kind, role)
         if username not in clients:
             clients[username] = Client()
-            clients[username].force_login(get_user_model().objects.get(username=username))
+            user = get_user_model().objects.get(username=username)
+            clients[username].force_login(user)
+            verify_second_factor(clients[username], user)
         response = clients[username].get(url)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         text = body.decode(errors="ignore")

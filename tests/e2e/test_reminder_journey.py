@@ -11,6 +11,7 @@ from meetings.demo import load_meetings
 from reminders import delivery
 from reminders.models import Reminder
 from reminders.tasks import dispatch_due_reminders
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "demo-wachtwoord"
@@ -34,10 +35,7 @@ def test_the_coordinator_opens_the_evaluation_notification_and_records_findings_
     assert any("Maandelijkse evaluatie" in m.subject for m in mail.outbox)
 
     page = new_page()
-    page.goto("/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill("coordinator")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    log_in(page, "coordinator", PASSWORD)
     expect(page.get_by_role("link", name="Meldingen 1 ongelezen")).to_be_visible()
 
     page.get_by_role("link", name="Meldingen 1 ongelezen").focus()

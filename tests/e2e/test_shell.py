@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from governance import demo
-from tests.e2e.conftest import menu_link
+from tests.e2e.conftest import menu_link, second_factor_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "demo-wachtwoord"
@@ -24,6 +24,11 @@ def log_in_with_keyboard(page, username: str) -> None:
     expect(page.get_by_label("Wachtwoord")).to_be_focused()
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
+    code = second_factor_code(username)
+    if code is not None:
+        expect(page.locator('input[name="token-otp_token"]')).to_be_focused()
+        page.keyboard.type(code)
+        page.keyboard.press("Enter")
     expect(page).to_have_url("/")
 
 

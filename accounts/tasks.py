@@ -112,3 +112,25 @@ def send_deactivation_notice(user_id: int) -> bool:
     }
     _send(user, "account_deactivated", context)
     return True
+
+
+@shared_task
+def clear_expired_sessions() -> dict[str, int]:
+    """Daily: the session rows past their lifetime (what `manage.py clearsessions` does) and the session records
+    of sessions that are gone or idle past the time-out, so the database keeps no log-in longer than it lives."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.db.models import Exists, OuterRef
+
+    from accounts.models import SessionRecord
+    from accounts.sessions import idle_seconds
+
+    now = timezone.now()
+    sessions, _ = Session.objects.filter(expire_date__lte=now).delete()
+    idle = SessionRecord.objects.filter(last_seen__lt=now - timedelta(seconds=idle_seconds()))
+    # An idle session can no longer be used (the middleware ends it at its next request): drop it now.
+    idle_sessions, _ = Session.objects.filter(session_key__in=idle.values("session_key")).delete()
+    live = Session.objects.filter(session_key=OuterRef("session_key"))
+    records, _ = SessionRecord.objects.exclude(Exists(live)).delete()
+    return {"sessions": sessions + idle_sessions, "records": records}

@@ -36,5 +36,6 @@ app.conf.task_routes = {
     "accounts.tasks.send_password_reset_mail": {"queue": "mail"},
     "accounts.tasks.send_deactivation_notice": {"queue": "mail"},
     "accounts.tasks.deactivate_unused_accounts": {"queue": "sweeps"},
+    "accounts.tasks.clear_expired_sessions": {"queue": "sweeps"},
     "audit.tasks.prune_audit_trail": {"queue": "sweeps"},
 }

@@ -302,3 +302,24 @@ def test_a_form_sent_after_the_time_out_comes_back_to_its_page(person_user):
             reverse("notifications_all_read"), headers={"Referer": "http://testserver/meldingen/?filter=unread"}
         )
     assert response["Location"] == reverse("login") + "?next=%2Fmeldingen%2F%3Ffilter%3Dunread"
+
+
+def test_the_daily_clean_up_removes_idle_and_ended_sessions_and_keeps_the_live_one(person_user):
+    from django_celery_beat.models import PeriodicTask
+
+    from accounts.tasks import clear_expired_sessions
+
+    with at(0):
+        idle = log_in(person_user)
+        ended = log_in(person_user)
+    with at(25):
+        live = log_in(person_user)
+    Session.objects.filter(session_key=ended.session.session_key).delete()  # ended elsewhere, record left
+    with at(40):  # the first two are idle past 30 minutes, the last one is not
+        assert clear_expired_sessions() == {"sessions": 1, "records": 2}
+        assert list(SessionRecord.objects.values_list("session_key", flat=True)) == [live.session.session_key]
+        assert live.get(reverse("my_sessions")).status_code == 200
+        assert idle.get(reverse("my_sessions")).status_code == 302
+    assert (
+        PeriodicTask.objects.get(name="accounts: clear ended sessions").task == "accounts.tasks.clear_expired_sessions"
+    )

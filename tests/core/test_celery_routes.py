@@ -19,6 +19,7 @@ QUEUES = {
     "accounts.tasks.send_password_reset_mail": "mail",
     "accounts.tasks.send_deactivation_notice": "mail",
     "accounts.tasks.deactivate_unused_accounts": "sweeps",
+    "accounts.tasks.clear_expired_sessions": "sweeps",
     "audit.tasks.prune_audit_trail": "sweeps",
 }
 

@@ -230,6 +230,8 @@ def portal_env(args, url: str, media: Path) -> dict:
         "MEDIA_ROOT": str(media),
         "PORTAL_URL": f"https://{HOST}:{args.port}",
         "LOG_LEVEL": "WARNING",
+        # Every client of the load run logs in from this one address.
+        "LOGIN_RATE_LIMIT": "100000/m",
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     env.pop("CACHE_URL", None)
@@ -336,8 +338,29 @@ class Client:
                 "Referer": f"https://{HOST}:{self.port}/inloggen/",
             },
         )
-        if reply.status != 302 or "sessionid" not in self.cookies:
+        if reply.status == 200 and b'name="token-otp_token"' in reply.body:
+            reply = self.second_factor(username, reply)
+        if reply.status != 302 or not any(name.endswith("sessionid") for name in self.cookies):
             raise SystemExit(f"Log-in as {username} failed ({reply.status})")
+
+    def second_factor(self, username: str, page: Response) -> Response:
+        """The code step of an account that needs a second factor (accounts/second_factor.py), answered with one
+        of the recovery codes `prepare_second_factors` made: a code is single-use, so parallel log-ins of one
+        account each take their own, where one app code per half minute would refuse the second log-in."""
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": f"https://{HOST}:{self.port}",
+            "Referer": f"https://{HOST}:{self.port}/inloggen/",
+        }
+        steps = (
+            {"portal_login_view-current_step": "token", "wizard_goto_step": "backup"},
+            {"portal_login_view-current_step": "backup", "backup-otp_token": RECOVERY_CODES[username].pop()},
+        )
+        for fields in steps:
+            token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body).group(1).decode()
+            form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}).encode()
+            page = self.request("POST", "/inloggen/", body=form, headers=headers)
+        return page
 
 
 # -- 4. pages --------------------------------------------------------------------------------------------
@@ -364,6 +387,30 @@ class Page:
     label: str
     path: str
     expected: int = 200
+
+
+# Recovery codes per account that needs a second factor, made by prepare_second_factors.
+RECOVERY_CODES: dict[str, list[str]] = {}
+
+
+def prepare_second_factors(count: int = 500) -> None:
+    """The demo accounts that need a second factor (the coordinator) get an app and `count` recovery codes,
+    as if they had set it up; the benchmark's log-ins use the codes."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.second_factor import second_factor_required
+
+    for user in get_user_model().objects.filter(is_active=True, person__isnull=False):
+        if not second_factor_required(user):
+            continue
+        TOTPDevice.objects.get_or_create(user=user, name="default", defaults={"confirmed": True})
+        device, _ = StaticDevice.objects.get_or_create(user=user, name="backup")
+        device.token_set.all().delete()
+        codes = [StaticToken.random_token() for _ in range(count)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+        RECOVERY_CODES[user.get_username()] = codes
 
 
 def pick_objects() -> dict:
@@ -1101,6 +1148,7 @@ def main(argv=None) -> None:
         from django.db import connection
 
         objects = pick_objects()
+        prepare_second_factors()
         connection.close()
 
         gunicorn = start_gunicorn(args, env, logs)

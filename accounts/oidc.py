@@ -34,6 +34,7 @@ from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from accounts.models import IdentityProvider
+from accounts.second_factor import gave_second_factor, second_factor_required
 from audit.models import AuditEvent, record
 
 logger = logging.getLogger(__name__)
@@ -328,6 +329,11 @@ def refuse(
             "name": name,
             "email": username,
         }
+    elif reason == "no_second_factor":
+        text = _(
+            "You manage the regional portal, so you log in with two factors. %(name)s did not confirm a second "
+            "factor for this log-in. Log in with your user name, password and the code from your authenticator app."
+        ) % {"name": name}
     elif reason == "inactive":
         text = _("Your account in the regional portal is closed. Ask the regional coordinator.")
     elif reason in {"configuration", "keys_unavailable", "provider_error"}:
@@ -401,6 +407,12 @@ class CallbackView(OIDCAuthenticationCallbackView):
         provider = IdentityProvider.objects.filter(pk=entry.get("provider"), enabled=True).first()
         if provider is None:
             return refuse(request, "provider_unknown")
+        # RFC 9207, 2.4: where the provider sends its issuer with the response, it must be this provider's (a
+        # mix-up attack sends another provider's code to this callback); where it promises to, it must be sent.
+        iss = request.GET.get("iss")
+        promised = (provider.configuration or {}).get("authorization_response_iss_parameter_supported") is True
+        if (iss is not None or promised) and iss != provider.issuer:
+            return refuse(request, "wrong_issuer", provider)
         if request.GET.get("error"):
             return refuse(request, "provider_error", provider)
         if not request.GET.get("code"):
@@ -421,6 +433,10 @@ class CallbackView(OIDCAuthenticationCallbackView):
             request.session.update(kept)
         # For the session records and the second factor: this log-in relied on the provider's own factors.
         amr = backend.claims.get("amr")
+        if second_factor_required(user) and not gave_second_factor(amr):
+            # Whoever manages the portal logs in with two factors (BIO 9.4.2); a provider that does not say it
+            # asked for one (RFC 8176 amr) is not taken on trust for such an account. See ADR 0010.
+            return refuse(request, "no_second_factor", provider, user.get_username())
         request.session["login_method"] = "oidc"
         request.session["login_provider"] = provider.pk
         request.session["login_amr"] = (" ".join(map(str, amr)) if isinstance(amr, list) else str(amr or ""))[:200]

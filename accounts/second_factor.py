@@ -54,8 +54,26 @@ def has_second_factor(user) -> bool:
 
 
 def is_organisation_log_in(request: HttpRequest) -> bool:
-    """A log-in through the organisation's identity provider, whose own MFA policy applies (accounts/oidc.py)."""
+    """A log-in through the organisation's identity provider, whose own MFA policy applies (accounts/oidc.py).
+    For an account that needs a second factor, the callback lets such a log-in in only when the provider said
+    it asked for one (`gave_second_factor`)."""
     return request.session.get("login_method") == "oidc"
+
+
+# RFC 8176, 2: the authentication method reference values that say more than a password was asked: "mfa"
+# itself, or a factor of possession or of the person (a one-time code, a hardware key, a smart card, a text
+# message or call, a fingerprint, face, iris, retina or voice). "pwd", "pin", "kba", "user", "swk" (a key in
+# software, as a browser's) and values of the provider's own are not enough.
+SECOND_FACTOR_AMR = frozenset({"mfa", "otp", "hwk", "sc", "sms", "tel", "fpt", "face", "iris", "retina", "vbm"})
+
+
+def gave_second_factor(amr) -> bool:
+    """Whether an ID token's `amr` claim (a list of strings, OpenID Connect Core 1.0, 2) names a second factor."""
+    if isinstance(amr, str):
+        amr = amr.split()
+    if not isinstance(amr, list | tuple):
+        return False
+    return any(isinstance(value, str) and value.lower() in SECOND_FACTOR_AMR for value in amr)
 
 
 # --- Forms: the portal's wording, the code field as a person expects it ------------------------------------------
@@ -290,6 +308,13 @@ class PortalSetupView(two_factor_views.SetupView):
 
     form_list = (("method", MethodForm),)  # one method (the app): no welcome or method step
 
+    def dispatch(self, request, *args, **kwargs):
+        # A session that has not given the code of the account's app may not set up another one: that would
+        # verify the session without the second factor it skipped (for every account, required or not).
+        if request.user.is_authenticated and not request.user.is_verified() and has_second_factor(request.user):
+            return refuse_unverified(request)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_form_list(self):
         form_list = super().get_form_list()
         if "generator" in form_list:
@@ -378,22 +403,15 @@ class PortalDisableView(two_factor_views.DisableView):
 
 # --- Where it is required ----------------------------------------------------------------------------------------
 
-# What a session without the required second factor may still open: setting it up, leaving, the language.
+# What a session without the required second factor may still open: leaving, the language, and the
+# idle-time-out warning (accounts/sessions.py), which works on the set-up pages too.
 OPEN_WITHOUT_SECOND_FACTOR = frozenset(
-    {
-        "login",
-        "logout",
-        "set_language",
-        "health",
-        "config.urls.favicon",
-        "two_factor:setup",
-        "two_factor:qr",
-        "two_factor:setup_complete",
-        "two_factor:backup_tokens",
-        # The idle-time-out warning (accounts/sessions.py) works on the set-up pages too.
-        "session_status",
-        "session_keep_alive",
-    }
+    {"login", "logout", "set_language", "health", "config.urls.favicon", "session_status", "session_keep_alive"}
+)
+# And, only for an account that has no second factor yet: setting one up. An account that has one gives its
+# code at the log-in; setting up another app is not a way around it.
+OPEN_FOR_ENROLMENT = frozenset(
+    {"two_factor:setup", "two_factor:qr", "two_factor:setup_complete", "two_factor:backup_tokens"}
 )
 
 
@@ -415,11 +433,13 @@ class SecondFactorRequiredMiddleware:
             return None
         # The pages it may still open can leave out what needs the second factor (the menu and its counts).
         request.second_factor_pending = True
-        match = request.resolver_match
-        if match is not None and match.view_name in OPEN_WITHOUT_SECOND_FACTOR:
+        view_name = request.resolver_match.view_name if request.resolver_match is not None else None
+        if view_name in OPEN_WITHOUT_SECOND_FACTOR:
             return None
         if has_second_factor(user):
             return refuse_unverified(request)
+        if view_name in OPEN_FOR_ENROLMENT:
+            return None
         target = reverse("two_factor:setup")
         if request.method == "GET":
             target = f"{target}?{urlencode({'next': request.get_full_path()})}"

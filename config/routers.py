@@ -8,6 +8,10 @@ OPTIONS, either
   (`ReadReplicaMiddleware`), or
 - by its view: the view is decorated with `@read_from_replica`.
 
+Such a request is marked `request.reads_from_replica`, so that a middleware
+reading after the view (the Content Security Policy's identity providers)
+reads from the replica as well.
+
 Everything else reads from `default`, and so does a read inside a
 transaction on `default` (it must see what the transaction wrote). Writes and
 migrations always go to `default`. Without a replica alias everything goes
@@ -45,6 +49,7 @@ def read_from_replica(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        request.reads_from_replica = True
         with replica_reads(request):
             return view(request, *args, **kwargs)
 
@@ -60,6 +65,7 @@ class ReadReplicaMiddleware:
 
     def __call__(self, request):
         if self.prefixes and request.path_info.startswith(self.prefixes):
+            request.reads_from_replica = True
             with replica_reads(request):
                 return self.get_response(request)
         return self.get_response(request)

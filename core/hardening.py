@@ -8,6 +8,7 @@ docs/adr/0012-browser-hardening.md."""
 import json
 import logging
 import re
+from contextlib import nullcontext
 from collections.abc import Callable, Iterable
 from datetime import UTC, timedelta
 from urllib.parse import urlsplit
@@ -35,6 +36,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
+
+from config.routers import replica_reads
 
 logger = logging.getLogger("portal.csp")
 
@@ -111,7 +114,9 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             return parts
         if not content_type.startswith("text/html"):
             return parts
-        origins = identity_provider_origins()
+        # A page served from the replica is read from there to the end, this lookup included.
+        with replica_reads(request) if getattr(request, "reads_from_replica", False) else nullcontext():
+            origins = identity_provider_origins()
         if origins:
             update = dict(parts.update or {})
             update["form-action"] = [*update.get("form-action", ()), *origins]

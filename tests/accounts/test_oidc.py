@@ -354,6 +354,78 @@ def test_an_error_from_the_provider_is_refused(client, oidc_provider):
     )
 
 
+def test_a_response_that_names_another_issuer_is_refused(client, oidc_provider, provider_browser):
+    # RFC 9207: the authorisation response of a mix-up attack names the provider that really answered.
+    provider = make_provider(oidc_provider)
+    person = secretary_person()
+    username = oidc_provider.add_user(person.email)
+    callback = provider_browser.authorize(start(client), username)
+    response = come_back(client, with_param(callback, iss="https://elders.example"))
+    assert_refused(client, response, "wrong_issuer", nl(BROKEN, name="Gemeente Haarlem"))
+
+    # A provider that promises the parameter (its discovery says so) must send it.
+    provider.refresh_from_db()  # with the discovery document the first flow read
+    provider.configuration = {**provider.configuration, "authorization_response_iss_parameter_supported": True}
+    provider.save()
+    AuditEvent.objects.all().delete()
+    callback = provider_browser.authorize(start(client), username)
+    parsed = urlparse(callback)
+    query = {key: values[0] for key, values in parse_qs(parsed.query).items() if key != "iss"}
+    response = come_back(client, urlunparse(parsed._replace(query=urlencode(query))))
+    assert_refused(client, response, "wrong_issuer", nl(BROKEN, name="Gemeente Haarlem"))
+
+    # With its own issuer the same flow goes through.
+    callback = provider_browser.authorize(start(client), username)
+    response = come_back(client, with_param(callback, iss=oidc_provider.issuer))
+    assert response["Location"] == reverse("home")
+    person.refresh_from_db()
+    assert client.session["_auth_user_id"] == str(person.user.pk)
+
+
+# Whoever manages the portal: the provider must say it asked for a second factor (ADR 0010).
+
+NO_SECOND_FACTOR = (
+    "You manage the regional portal, so you log in with two factors. %(name)s did not confirm a second "
+    "factor for this log-in. Log in with your user name, password and the code from your authenticator app."
+)
+
+
+def coordinator_person(email: str = f"piet.jansen@{DOMAIN}"):
+    person = PersonFactory(email=email, given_name="Piet", surname="Jansen")
+    OfficeFactory(person=person, coordinator=True)
+    return person
+
+
+def test_the_coordinator_is_refused_when_the_provider_names_no_second_factor(client, oidc_provider, provider_browser):
+    make_provider(oidc_provider)
+    person = coordinator_person()
+    response = log_in(client, provider_browser, oidc_provider, person.email, amr=["pwd"])
+    assert_refused(client, response, "no_second_factor", nl(NO_SECOND_FACTOR, name="Gemeente Haarlem"))
+
+    # No amr at all is no second factor either.
+    AuditEvent.objects.all().delete()
+    response = log_in(client, provider_browser, oidc_provider, person.email, amr=None)
+    assert_refused(client, response, "no_second_factor", nl(NO_SECOND_FACTOR, name="Gemeente Haarlem"))
+
+
+def test_the_coordinator_gets_in_when_the_provider_asked_for_a_second_factor(client, oidc_provider, provider_browser):
+    make_provider(oidc_provider)
+    person = coordinator_person()
+    response = log_in(client, provider_browser, oidc_provider, person.email, amr=["pwd", "mfa"])
+    assert response["Location"] == reverse("home")
+    assert client.session["login_amr"] == "pwd mfa"
+    # The management site opens without the portal's own code: the provider's second factor counts.
+    assert client.get("/beheer/").status_code == 200
+
+
+def test_which_amr_values_name_a_second_factor():
+    from accounts.second_factor import gave_second_factor
+
+    assert gave_second_factor(["pwd", "mfa"]) and gave_second_factor(["hwk"]) and gave_second_factor("pwd otp")
+    assert not gave_second_factor(["pwd"]) and not gave_second_factor(["pwd", "swk", "kba"])
+    assert not gave_second_factor(None) and not gave_second_factor(["MFA-achtig"]) and not gave_second_factor(7)
+
+
 # The provider's configuration.
 
 

@@ -254,6 +254,7 @@ def test_a_secretary_may_turn_it_off_the_coordinator_may_not(client_for, secreta
 
 
 def test_an_organisation_log_in_relies_on_the_providers_mfa(coordinator):
+    # The callback lets the coordinator in only when the provider named a second factor (tests/accounts/test_oidc.py).
     client = Client()
     client.force_login(coordinator, backend="django.contrib.auth.backends.ModelBackend")
     session = client.session
@@ -271,6 +272,31 @@ def test_a_session_opened_without_the_code_of_an_account_with_an_app_is_refused(
     page = response.content.decode()
     assert nl("Log in again with your code") in page and f'action="{reverse("logout")}"' in page
     assert client.get(reverse("two_factor:backup_tokens")).status_code == 403
+
+
+def test_a_session_without_the_code_cannot_set_up_a_second_app_to_get_round_it(client, coordinator, secretary):
+    # A session that logged in with the password before the account had its app (set up since, elsewhere).
+    password_step(client, coordinator)
+    app_for(coordinator)
+    for name in ("two_factor:setup", "two_factor:qr", "two_factor:setup_complete"):
+        assert client.get(reverse(name)).status_code == 403, name
+    session = client.session
+    session["django_two_factor-qr_secret_key"] = b32encode(b"0123456789abcdefghij").decode()
+    session.save()
+    code = f"{totp(b'0123456789abcdefghij', 30, 0, 6, 0):06d}"
+    response = client.post(
+        reverse("two_factor:setup"), {"portal_setup_view-current_step": "generator", "generator-token": code}
+    )
+    assert response.status_code == 403
+    assert TOTPDevice.objects.filter(user=coordinator).count() == 1
+    assert client.get(reverse("home")).status_code == 403
+
+    # Nor for an account that does not need it: a session without the code of its app sets up nothing.
+    app_for(secretary)
+    other = Client()
+    other.force_login(secretary, backend="django.contrib.auth.backends.ModelBackend")
+    assert other.post(reverse("two_factor:setup"), {"portal_setup_view-current_step": "method"}).status_code == 403
+    assert TOTPDevice.objects.filter(user=secretary).count() == 1
 
 
 def test_the_coordinator_resets_a_second_factor_ending_its_sessions(client_for, coordinator, secretary):

@@ -55,12 +55,18 @@ def new_page(browser, live_server):
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
-        page.on(
-            "console",
-            lambda message: (
-                refused.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None
-            ),
-        )
+
+        def on_console(message) -> None:
+            if "Content Security Policy" in message.text:
+                where = message.location or {}
+                if not where.get("url"):
+                    # Code the test evaluated in the page itself (axe-core adds style elements of its own to read
+                    # the style sheets); what the portal sends always has an address, its page's or its script's.
+                    return
+                source = f"{where.get('url') or '-'}:{where.get('lineNumber', '-')}:{where.get('columnNumber', '-')}"
+                refused.append(f"{page.url}: {message.text} (from {source})")
+
+        page.on("console", on_console)
         return page
 
     yield make

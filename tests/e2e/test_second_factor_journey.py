@@ -47,7 +47,9 @@ def test_the_coordinator_sets_up_the_app_and_logs_in_with_it(demo_region, page, 
     expect(
         page.get_by_role("img", name=nl("QR code that adds the regional portal to your authenticator app"))
     ).to_be_visible()
-    assert page.evaluate("document.querySelector('img.utrecht-img').naturalWidth") > 0  # the QR code loads
+    # The QR code loads (an image that failed to load is complete with no width).
+    page.wait_for_function("() => document.querySelector('img.utrecht-img').complete")
+    assert page.evaluate("document.querySelector('img.utrecht-img').naturalWidth") > 0
     assert_accessible(page)
     screenshot_of(page, "second-factor-setup")
     secret = page.locator("#secret-key").inner_text().strip()

@@ -8,8 +8,8 @@ docs/adr/0012-browser-hardening.md."""
 import json
 import logging
 import re
-from contextlib import nullcontext
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from datetime import UTC, timedelta
 from urllib.parse import urlsplit
 

@@ -53,9 +53,12 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The suite in two parts (tests/conftest.py, --db-isolation), each over TEST_PROCESSES processes.
+TEST_PROCESSES ?= 2
 test: install-dev lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile --db-isolation=rollback
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile --db-isolation=commit
 
 # Regenerate the Dutch translations after changing user-facing strings.
 messages: install

@@ -10,6 +10,43 @@ from django.test import Client
 from municipalities.models import Office
 from tests.factories import OfficeFactory, PersonFactory, UserFactory
 
+# `make test` runs the suite in two parts, each spread over several processes (pytest-xdist):
+#   --db-isolation=rollback  the tests that run inside a transaction rolled back at their end, and
+#   --db-isolation=commit    the tests that commit (transaction=True, a live server, the browser journeys,
+#                            a real Celery worker): Django empties the tables after each of them, the rows
+#                            the migrations wrote (the beat schedules) included.
+# In one run pytest-django orders the committing tests last; spread over processes by file, a committing test
+# could run before a test that reads the migrations' rows. Without the option every test runs.
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--db-isolation",
+        choices=("rollback", "commit"),
+        help="run only the tests that roll back, or only those that commit (see tests/conftest.py)",
+    )
+
+
+def _commits(item) -> bool:
+    if item.get_closest_marker("e2e") or item.get_closest_marker("integration"):
+        return True
+    if {"transactional_db", "live_server", "django_db_serialized_rollback"} & set(item.fixturenames):
+        return True
+    mark = item.get_closest_marker("django_db")
+    return mark is not None and bool(mark.kwargs.get("transaction") or mark.kwargs.get("serialized_rollback"))
+
+
+def pytest_collection_modifyitems(config, items):
+    part = config.getoption("--db-isolation")
+    if part is None:
+        return
+    kept, left = [], []
+    for item in items:
+        (kept if _commits(item) == (part == "commit") else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
 
 @pytest.fixture(autouse=True)
 def _empty_cache():

@@ -426,17 +426,17 @@ class CallbackView(OIDCAuthenticationCallbackView):
             return refuse(request, exc.reason, provider, exc.username)
         if user is None:
             return refuse(request, "no_code", provider)
+        amr = backend.claims.get("amr")
+        if second_factor_required(user) and not gave_second_factor(amr):
+            # Whoever manages the portal logs in with two factors (BIO 9.4.2); a provider that does not say it
+            # asked for one (RFC 8176 amr) is not taken on trust for such an account. See ADR 0010.
+            return refuse(request, "no_second_factor", provider, user.get_username())
         if request.user.is_authenticated and request.user != user:
             # Another person's session in this browser ends first (auth.login would flush it anyway).
             kept = {key: request.session.get(key) for key in ("oidc_id_token", "oidc_login_next")}
             auth.logout(request)
             request.session.update(kept)
         # For the session records and the second factor: this log-in relied on the provider's own factors.
-        amr = backend.claims.get("amr")
-        if second_factor_required(user) and not gave_second_factor(amr):
-            # Whoever manages the portal logs in with two factors (BIO 9.4.2); a provider that does not say it
-            # asked for one (RFC 8176 amr) is not taken on trust for such an account. See ADR 0010.
-            return refuse(request, "no_second_factor", provider, user.get_username())
         request.session["login_method"] = "oidc"
         request.session["login_provider"] = provider.pk
         request.session["login_amr"] = (" ".join(map(str, amr)) if isinstance(amr, list) else str(amr or ""))[:200]

@@ -297,23 +297,24 @@ class UnverifiedRefused:
     """A page about the second factor that a session without it may not open: refused with a clear page rather
     than sent to the log-in page (which would send an authenticated person straight back)."""
 
+    def refuses(self, request) -> bool:
+        return request.user.is_authenticated and not request.user.is_verified()
+
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.is_verified():
+        if self.refuses(request):
             return refuse_unverified(request)
         return super().dispatch(request, *args, **kwargs)
 
 
-class PortalSetupView(two_factor_views.SetupView):
+class PortalSetupView(UnverifiedRefused, two_factor_views.SetupView):
     """The QR code and the secret as text, then the first code from the app; recovery codes come next."""
 
     form_list = (("method", MethodForm),)  # one method (the app): no welcome or method step
 
-    def dispatch(self, request, *args, **kwargs):
-        # A session that has not given the code of the account's app may not set up another one: that would
-        # verify the session without the second factor it skipped (for every account, required or not).
-        if request.user.is_authenticated and not request.user.is_verified() and has_second_factor(request.user):
-            return refuse_unverified(request)
-        return super().dispatch(request, *args, **kwargs)
+    def refuses(self, request) -> bool:
+        # Setting up the first app is how an unverified session becomes verified; a session that has not given
+        # the code of the account's app may not set up another one (for every account, required or not).
+        return super().refuses(request) and has_second_factor(request.user)
 
     def get_form_list(self):
         form_list = super().get_form_list()

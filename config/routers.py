@@ -18,7 +18,7 @@ migrations always go to `default`. Without a replica alias everything goes
 to `default`. See docs/production.md, "Read replica"."""
 
 import functools
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -42,6 +42,11 @@ def replica_reads(request=None):
         yield
     finally:
         _reads_from_replica.reset(token)
+
+
+def reads_as_marked(request):
+    """For code that runs after the view (a middleware on the response): reads go where the view's did."""
+    return replica_reads(request) if getattr(request, "reads_from_replica", False) else nullcontext()
 
 
 def read_from_replica(view):

@@ -9,7 +9,6 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
 from datetime import UTC, timedelta
 from urllib.parse import urlsplit
 
@@ -37,7 +36,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from config.routers import replica_reads
+from config.routers import reads_as_marked
 
 logger = logging.getLogger("portal.csp")
 
@@ -115,7 +114,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if not content_type.startswith("text/html"):
             return parts
         # A page served from the replica is read from there to the end, this lookup included.
-        with replica_reads(request) if getattr(request, "reads_from_replica", False) else nullcontext():
+        with reads_as_marked(request):
             origins = identity_provider_origins()
         if origins:
             update = dict(parts.update or {})

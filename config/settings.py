@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "meetings",
     "decisions",
     "reminders",
+    "publication",
+    "search",
     "solo",
 ]
 

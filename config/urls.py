@@ -42,4 +42,6 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("governance.urls")),
     path("", include("reminders.urls")),
+    path("", include("publication.urls")),
+    path("", include("search.urls")),
 ]

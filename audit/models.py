@@ -29,6 +29,8 @@ class AuditEvent(models.Model):
         VIEWED_CONFIDENTIAL = "viewed_confidential", _("confidential item viewed")
         DOWNLOADED_DRAFT = "downloaded_draft", _("document of a draft agenda downloaded")
         EXPORTED = "exported", _("audit trail exported")
+        PUBLISHED = "published", _("published under the Woo")
+        PUBLICATION_WITHDRAWN = "publication_withdrawn", _("publication withdrawn")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     kind = models.CharField(_("what"), max_length=40, choices=Kind.choices)

@@ -451,6 +451,13 @@ if not DEBUG:
 # security.txt (RFC 9116): where to report a vulnerability, e.g. "mailto:security@gemeente.example" (a
 # comma-separated list for more than one); without it /.well-known/security.txt answers 404.
 SECURITY_CONTACT = env.list("SECURITY_CONTACT", default=[])
+
+# The public side (publication/): where residents report an accessibility problem (the accessibility
+# statement), the date of that statement's last check, and the size of a DiWoo sitemap page (the sitemaps.org
+# protocol allows at most 50,000 URLs).
+ACCESSIBILITY_CONTACT = env.str("ACCESSIBILITY_CONTACT", default="")
+ACCESSIBILITY_STATEMENT_DATE = env.str("ACCESSIBILITY_STATEMENT_DATE", default="2026-12-02")
+WOO_SITEMAP_SIZE = env.int("WOO_SITEMAP_SIZE", default=50_000)
 SECURITY_POLICY_URL = env.str("SECURITY_POLICY_URL", default="")
 
 # --- Audit trail (audit/) ---

@@ -151,6 +151,8 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         decision.can_sign = decision.signing == CollegeDecision.Signing.TO_SIGN and (
             decision.municipality_id in signable | recordable and bool(decision.parts_to_sign_by(request.user, offices))
         )
+        # The college releases its own decision under the Woo (publication/actions.py).
+        decision.can_publish = decision.is_final and decision.municipality_id in recordable
         decision.pdf = next((pdf for pdf in decision.pdfs.all() if pdf.stage == "definitive"), None)
         decision.intended_pdf = next((pdf for pdf in decision.pdfs.all() if pdf.stage == "intended"), None)
     outcome = proposal.outcome() if decisions else None

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core import limits
 from core.files import shortened_name
 from governance.models import ConsultationBody
-from meetings.models import AgendaItem, Meeting, Purpose, Submission
+from meetings.models import AgendaItem, Document, Meeting, Purpose, Submission
 
 # Extension as named -> the type the content must have (filetype's name).
 ALLOWED_UPLOADS = {
@@ -244,6 +244,24 @@ class DocumentForm(forms.Form):
 
 class NewVersionForm(forms.Form):
     file = DocumentForm.base_fields["file"]
+    redacted = forms.BooleanField(
+        label=_("This is a redacted version for publication"),
+        required=False,
+        help_text=_("For a document that is public in part (Woo): the public side shows only its redacted version."),
+    )
+
+
+class DisclosureForm(forms.ModelForm):
+    """Whether a document is published with its agenda, and if not, on which ground of the Woo."""
+
+    class Meta:
+        model = Document
+        fields = ["disclosure", "woo_ground", "woo_motivation"]
+        widgets = {"disclosure": forms.RadioSelect, "woo_motivation": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "woo_ground": _("Wet open overheid art. 5.1 or 5.2; required when the document is not wholly public."),
+            "woo_motivation": _("Why the ground applies to this document, for the Woo officer and an objection."),
+        }
 
 
 class SubmissionForm(forms.ModelForm):

@@ -19,6 +19,7 @@ from core.files import sha256_of, shortened_name
 from core.periods import deadline_on_working_day
 from core.workflow import StatusWorkflow, TransitionNotAllowed
 from governance.models import ConsultationBody
+from meetings.woo import WooGround
 from municipalities.models import Municipality, Office, Person, Portfolio
 
 
@@ -729,6 +730,12 @@ def document_path(instance: DocumentVersion, filename: str) -> str:
     return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{PurePosixPath(filename).suffix.lower()}"
 
 
+class Disclosure(models.TextChoices):
+    PUBLIC = "public", _("public")
+    WITHHELD = "withheld", _("not public, on a ground of the Woo")
+    PARTIAL = "partial", _("public in part: only the redacted version")
+
+
 class Document(models.Model):
     """A document (stuk) on an agenda item or a submission; its file comes in versions."""
 
@@ -749,6 +756,13 @@ class Document(models.Model):
         blank=True,
         related_name="documents",
     )
+    # Woo: a document on a public item is published with its agenda unless withheld on a ground of art. 5.1
+    # or 5.2; published in part only as a redacted version uploaded for that purpose.
+    disclosure = models.CharField(
+        _("publication under the Woo"), max_length=20, choices=Disclosure.choices, default=Disclosure.PUBLIC
+    )
+    woo_ground = models.CharField(_("Woo ground"), max_length=20, choices=WooGround.choices, blank=True)
+    woo_motivation = models.TextField(_("motivation"), blank=True, max_length=limits.NOTE)
 
     history = HistoricalRecords()
 
@@ -761,17 +775,36 @@ class Document(models.Model):
                 condition=Q(item__isnull=False) | Q(submission__isnull=False),
                 name="document_belongs_somewhere",
             ),
+            models.CheckConstraint(
+                condition=Q(disclosure="public") | ~Q(woo_ground=""), name="withheld_document_has_a_ground"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if self.disclosure != Disclosure.PUBLIC and not self.woo_ground:
+            raise ValidationError({"woo_ground": _("Name the ground of the Woo on which it is not published.")})
+        if self.disclosure == Disclosure.PUBLIC:
+            self.woo_ground = ""
+
+    def public_version(self) -> DocumentVersion | None:
+        """The version the public side shows: the latest, or for a document public in part its latest
+        redacted version; none for a withheld document (the versions must be prefetched)."""
+        versions = list(self.versions.all())
+        if self.disclosure == Disclosure.WITHHELD:
+            return None
+        if self.disclosure == Disclosure.PARTIAL:
+            versions = [v for v in versions if v.redacted]
+        return versions[-1] if versions else None
 
     @property
     def current(self) -> DocumentVersion | None:
         versions = list(self.versions.all())
         return versions[-1] if versions else None
 
-    def add_version(self, upload, *, by, content_type: str) -> DocumentVersion:
+    def add_version(self, upload, *, by, content_type: str, redacted: bool = False) -> DocumentVersion:
         checksum = sha256_of(upload)
         meeting = self.item.meeting if self.item_id else None
         late = bool(meeting and timezone.now() > meeting.documents_deadline)
@@ -790,6 +823,7 @@ class Document(models.Model):
                 sha256=checksum,
                 uploaded_by=by,
                 is_late=late,
+                redacted=redacted,
             )
         if meeting is not None and not self.item.confidential:
             meeting.refresh_agenda_pdf()  # the agenda PDF lists the documents
@@ -797,7 +831,13 @@ class Document(models.Model):
 
     def copy_to(self, item: AgendaItem) -> Document:
         """The same document, with all its versions (the same stored files), on another item."""
-        copy = Document.objects.create(title=self.title, item=item)
+        copy = Document.objects.create(
+            title=self.title,
+            item=item,
+            disclosure=self.disclosure,
+            woo_ground=self.woo_ground,
+            woo_motivation=self.woo_motivation,
+        )
         DocumentVersion.objects.bulk_create(
             DocumentVersion(
                 document=copy,
@@ -810,6 +850,7 @@ class Document(models.Model):
                 uploaded_by_id=v.uploaded_by_id,
                 uploaded_at=v.uploaded_at,
                 is_late=v.is_late,
+                redacted=v.redacted,
             )
             for v in self.versions.all()
         )
@@ -829,6 +870,11 @@ class DocumentVersion(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     is_late = models.BooleanField(_("late"), default=False)
+    redacted = models.BooleanField(
+        _("redacted version"),
+        default=False,
+        help_text=_("A version with the parts that are not public blacked out, for publication in part (Woo)."),
+    )
 
     class Meta:
         ordering = ["document", "number"]

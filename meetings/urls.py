@@ -35,6 +35,7 @@ urlpatterns = [
     path("agendapunten/<int:pk>/doorsturen/", views.item_forward, name="item_forward"),
     path("agendapunten/<int:pk>/stukken/", views.document_upload, name="document_upload"),
     path("stukken/<int:pk>/nieuwe-versie/", views.document_replace, name="document_replace"),
+    path("stukken/<int:pk>/openbaarheid/", views.document_disclosure, name="document_disclosure"),
     path("stukken/versies/<int:pk>/", views.document_download, name="document_download"),
     path("indienen/", views.submission_create, name="submission_create"),
     path("mijn-inzendingen/", views.my_submissions, name="my_submissions"),

@@ -21,6 +21,7 @@ from meetings.forms import (
     AgendaItemForm,
     AnswerForm,
     CancelForm,
+    DisclosureForm,
     DocumentForm,
     ForwardForm,
     MeetingForm,
@@ -580,12 +581,38 @@ def document_replace(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         with transaction.atomic():
-            document.add_version(upload, by=request.user, content_type=upload.checked_content_type)
+            document.add_version(
+                upload,
+                by=request.user,
+                content_type=upload.checked_content_type,
+                redacted=form.cleaned_data["redacted"],
+            )
         messages.success(request, _("A new version of the document is added; the earlier ones stay available."))
         return redirect("meeting_agenda", pk=item.meeting_id)
     return render(
         request,
         "meetings/document_form.html",
+        {"form": form, "item": item, "document": document},
+        status=400 if form.errors else 200,
+    )
+
+
+def document_disclosure(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretariat records whether a document is published with its agenda (Woo art. 5.1, 5.2)."""
+    document = Document.objects.filter(pk=pk, item__isnull=False).select_related("item").first()
+    if document is None:
+        raise Http404
+    item = access.get_item_for_user(request.user, document.item_id, prepare=True)
+    form = DisclosureForm(request.POST or None, instance=document)
+    if request.method == "POST" and form.is_valid():
+        document = form.save(commit=False)
+        document._change_reason = "disclosure"
+        document.save()
+        messages.success(request, _("The publication of the document is recorded."))
+        return redirect("meeting_agenda", pk=item.meeting_id)
+    return render(
+        request,
+        "meetings/document_disclosure.html",
         {"form": form, "item": item, "document": document},
         status=400 if form.errors else 200,
     )

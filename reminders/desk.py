@@ -59,6 +59,7 @@ KINDS: dict[str, Kind] = {
         Kind("actions", _("Action points"), "my_action_points"),
         Kind("evaluation", _("Evaluations to record"), "evaluation_list"),
         Kind("invitation", _("Invitations"), "my_invitations"),
+        Kind("publish", _("Adopted, not yet public (Woo)"), "home"),
     )
 }
 
@@ -666,6 +667,90 @@ def collect_next_meetings(desk: Desk, conf) -> None:
     )
 
 
+def collect_publications(desk: Desk, conf) -> None:
+    """What the person publishes under the Woo (art. 3.3) and has not yet: agendas sent, decision lists of
+    held meetings and adopted minutes of the bodies whose secretary they are, the definitive decisions of
+    their own college, and for the coordinator the adopted work programmes (publication/actions.py)."""
+    from publication.models import Publication
+
+    roles = desk.roles
+    since = timezone.now() - MINUTES_BACK
+    live = Publication.objects.live()
+    found: list[tuple[object, Entry]] = []
+    if roles.secretary:
+        bodies = secretariat_of(roles.person)
+        meetings = Meeting.objects.filter(body__in=bodies, starts_at__gte=since).select_related("body")
+        agendas = meetings.exclude(status=Meeting.Status.PLANNED).exclude(published_at=None)
+        agendas = agendas.exclude(Exists(live.filter(kind="agenda", meeting=OuterRef("pk"))))
+        for meeting in agendas.order_by("starts_at")[:SHOWN_PER_KIND]:
+            found.append(
+                (
+                    meeting,
+                    Entry(
+                        "publish",
+                        str(_("Agenda")) + f" {meeting}",
+                        meeting.body.name,
+                        _link("meeting_detail", meeting.pk),
+                        step=str(_("make the agenda public")),
+                    ),
+                )
+            )
+        held = meetings.filter(status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_ADOPTED])
+        held = held.exclude(Exists(live.filter(kind="decision_list", meeting=OuterRef("pk"))))
+        for meeting in held.order_by("starts_at")[:SHOWN_PER_KIND]:
+            found.append(
+                (
+                    meeting,
+                    Entry(
+                        "publish",
+                        str(_("Decision list")) + f" {meeting}",
+                        meeting.body.name,
+                        _link("meeting_detail", meeting.pk),
+                        step=str(_("make the decision list public")),
+                    ),
+                )
+            )
+        minutes = Minutes.objects.filter(
+            meeting__body__in=bodies, status=Minutes.Status.ADOPTED, meeting__starts_at__gte=since
+        ).select_related("meeting__body")
+        minutes = minutes.exclude(Exists(live.filter(kind="minutes", minutes=OuterRef("pk"))))
+        for item in minutes[:SHOWN_PER_KIND]:
+            found.append(
+                (
+                    item,
+                    Entry(
+                        "publish",
+                        str(item),
+                        item.meeting.body.name,
+                        _link("meeting_detail", item.meeting_id),
+                        step=str(_("make the minutes public")),
+                    ),
+                )
+            )
+    own = roles.municipalities("record_college_decisions")
+    if own:
+        decisions = CollegeDecision.objects.filter(
+            municipality__in=own,
+            signing=CollegeDecision.Signing.SIGNED,
+            outcome__in=CollegeDecision.DECIDED_OUTCOMES,
+            mayor_signed_at__gte=since,
+        ).exclude(Exists(live.filter(kind="college_decision", college_decision=OuterRef("pk"))))
+        for decision in decisions.select_related("proposal", "municipality")[:SHOWN_PER_KIND]:
+            found.append(
+                (
+                    decision,
+                    Entry(
+                        "publish",
+                        decision.proposal.title,
+                        str(decision.municipality),
+                        _link("publication_target", "college_decision", decision.pk),
+                        step=str(_("make the college decision public")),
+                    ),
+                )
+            )
+    desk.add("publish", [entry for _target, entry in found])
+
+
 COLLECTORS = (
     collect_signatures,
     collect_records,
@@ -679,4 +764,5 @@ COLLECTORS = (
     collect_evaluations,
     collect_invitations,
     collect_next_meetings,
+    collect_publications,
 )

@@ -7,6 +7,7 @@ from decisions.demo import load_proposals
 from governance import demo
 from meetings.actions import open_monthly_evaluations
 from meetings.demo import load_meetings, load_minutes
+from publication.demo import load_publications
 from reminders.models import Reminder
 from reminders.planning import plan_all
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         load_meetings(region)
         load_minutes(region)
         load_proposals(region)
+        publications = load_publications(region)
         evaluations = open_monthly_evaluations()
         plan_all()
         pending = Reminder.objects.filter(status=Reminder.Status.PENDING)
@@ -45,6 +47,7 @@ class Command(BaseCommand):
                 f"Demo region loaded: {len(region.municipalities)} municipalities, "
                 f"{len(region.cooperations)} cooperations, {len(region.bodies)} bodies, "
                 f"{len(region.people)} people, the next meetings of each body and regional proposals in every state; "
+                f"{publications} Woo publications on /openbaar/; "
                 f"{len(evaluations)} monthly evaluation(s) opened; {planned} reminders planned, of which {due} are "
                 "due now and go out within a minute once the worker and beat run."
             )

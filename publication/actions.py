@@ -79,7 +79,18 @@ def publisher_of(kind: str, target) -> tuple[str, str]:
     regional the cooperation's publisher (docs/adr/0014-woo-publication-and-diwoo.md)."""
     if kind == Kind.COLLEGE_DECISION:
         municipality = target.municipality
-        return diwoo.publisher_for_municipality(municipality.cbs_code), str(municipality)
+        identity = diwoo.publisher_for_municipality(municipality.cbs_code), str(municipality)
+    else:
+        identity = _cooperation_publisher(kind, target)
+    if not diwoo.is_known_organisation(identity[0]):
+        raise TransitionNotAllowed(
+            _("%(publisher)s is not in the TOOI lists the Woo index knows (%(uri)s): check its CBS code or TOOI id.")
+            % {"publisher": identity[1], "uri": identity[0]}
+        )
+    return identity
+
+
+def _cooperation_publisher(kind: str, target) -> tuple[str, str]:
     cooperation = cooperation_of(kind, target)
     setting = PublisherSetting.objects.filter(cooperation=cooperation).select_related("on_behalf_of").first()
     if setting is None:

@@ -27,6 +27,15 @@ class World(Covenant):
     def __init__(self, coordinator):
         super().__init__()
         self.coordinator = coordinator
+        # Their real CBS codes: the sitemaps name each publisher by its TOOI identifier, which must exist.
+        for name, code in (
+            ("Bloemendaal", "GM0377"),
+            ("Haarlem", "GM0392"),
+            ("Heemstede", "GM0397"),
+            ("Zandvoort", "GM0473"),
+        ):
+            self.municipalities[name].cbs_code = code
+            self.municipalities[name].save()
         PublisherSetting.objects.create(cooperation=self.cooperation, on_behalf_of=self.municipalities["Haarlem"])
         self.secretary = self.seat(self.body, Membership.Role.SECRETARY)
         self.member = self.seat(self.body, Membership.Role.MEMBER)

@@ -187,7 +187,7 @@ def test_work_programmes_and_covenants_are_the_coordinators(world, client_for):
     not_a_pdf = client.post(
         covenant_url, {"title": "Convenant", "signed_on": "2021-01-01", "file": pdf_upload("convenant.docx")}
     )
-    assert not_a_pdf.status_code == 400 and "komt niet overeen" in not_a_pdf.content.decode()
+    assert not_a_pdf.status_code == 400 and "past niet bij de naam" in not_a_pdf.content.decode()
     assert not Publication.objects.filter(kind=Kind.COVENANT).exists()
     response = client.post(
         covenant_url,

@@ -20,6 +20,7 @@ app.conf.task_routes = {
     "meetings.tasks.render_agenda_pdf": {"queue": "pdf"},
     "meetings.tasks.render_minutes_pdf": {"queue": "pdf"},
     "decisions.tasks.render_decision_pdf": {"queue": "pdf"},
+    "publication.tasks.render_publication_pdf": {"queue": "pdf"},
     # Reminders and digests: the dispatcher runs every minute and queues the sends.
     "reminders.tasks.dispatch_due_reminders": {"queue": "mail"},
     "reminders.tasks.send_reminder": {"queue": "mail"},

@@ -34,7 +34,7 @@ def _text_pdf(title: str, text: str) -> bytes:
     return render_pdf("pdf/demo_document.html", {"title": title, "text": text})
 
 
-def _publisher_settings(region) -> None:
+def name_publishers(region) -> None:
     haarlem = region.municipalities.get("Haarlem")
     for cooperation in Cooperation.objects.all():
         if PublisherSetting.objects.filter(cooperation=cooperation).exists():
@@ -94,7 +94,7 @@ def load_publications(region) -> int:
     """Publishes what is ready to publish in the demo, once; returns how many publications there are."""
     if Publication.objects.exists():
         return Publication.objects.count()
-    _publisher_settings(region)
+    name_publishers(region)
     _documents(region)
     coordinator = region.people["regional_coordinator"].user
     agendas = []

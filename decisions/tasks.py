@@ -29,6 +29,7 @@ def render_decision_pdf(decision_id: int) -> int | None:
         template_name="pdf/college_decision.html",
         context=lambda: decision_pdf_context(decision, stage),
         file_name=f"{prefix}-{decision.municipality.cbs_code}-{decision.proposal_id}-v{decision.lock_version}.pdf",
+        archive=stage == DecisionPdf.Stage.DEFINITIVE,
     )
 
 

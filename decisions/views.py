@@ -623,7 +623,7 @@ def decision_list_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         status__in=[RegionalProposal.Status.DRAFT, RegionalProposal.Status.WITHDRAWN]
     )
     with translation.override("nl"):
-        content = render_pdf("pdf/decision_list.html", {"meeting": meeting, "proposals": proposals})
+        content = render_pdf("pdf/decision_list.html", {"meeting": meeting, "proposals": proposals}, archive=True)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="besluitenlijst-{meeting.starts_at:%Y-%m-%d}.pdf"'
     return response

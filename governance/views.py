@@ -242,7 +242,9 @@ def programme_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         task.entries = [e for e in entries if e.task_id == task.pk]
         task.report = progress.get(task.pk)
     with translation.override("nl"):
-        content = render_pdf(f"pdf/{kind}.html", {"programme": programme, "tasks": tasks})
+        content = render_pdf(
+            f"pdf/{kind}.html", {"programme": programme, "tasks": tasks}, archive=programme.status == "adopted"
+        )
     response = HttpResponse(content, content_type="application/pdf")
     name = f"{kind}-{programme.cooperation.abbreviation or programme.cooperation.pk}-{programme.year}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

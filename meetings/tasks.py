@@ -84,6 +84,8 @@ def render_minutes_pdf(minutes_id: int) -> int | None:
         template_name="pdf/minutes.html",
         context=lambda: minutes_pdf_context(minutes),
         file_name=f"verslag-{body}-{minutes.meeting.starts_at:%Y-%m-%d}-{minutes.status}.pdf",
+        # Adopted minutes are archived (PDF/A); the concept sent for comment is replaced by them.
+        archive=minutes.status == minutes.Status.ADOPTED,
     )
 
 

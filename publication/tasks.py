@@ -73,7 +73,7 @@ def render_publication_pdf(publication_id: int) -> int | None:
         return None
     template, context = pdf_for(publication)
     with translation.override(settings.LANGUAGE_CODE):
-        content = render_pdf(template, context)
+        content = render_pdf(template, context, archive=publication.kind != Publication.Kind.AGENDA)
     publication.file.save(publication.file_name, ContentFile(content), save=False)
     publication.sha256 = hashlib.sha256(content).hexdigest()
     publication.size = len(content)

@@ -690,7 +690,7 @@ def collect_publications(desk: Desk, conf) -> None:
                         "publish",
                         str(_("Agenda")) + f" {meeting}",
                         meeting.body.name,
-                        _link("meeting_detail", meeting.pk),
+                        _link("publication_target", "agenda", meeting.pk),
                         step=str(_("make the agenda public")),
                     ),
                 )
@@ -705,7 +705,7 @@ def collect_publications(desk: Desk, conf) -> None:
                         "publish",
                         str(_("Decision list")) + f" {meeting}",
                         meeting.body.name,
-                        _link("meeting_detail", meeting.pk),
+                        _link("publication_target", "decision_list", meeting.pk),
                         step=str(_("make the decision list public")),
                     ),
                 )
@@ -722,7 +722,7 @@ def collect_publications(desk: Desk, conf) -> None:
                         "publish",
                         str(item),
                         item.meeting.body.name,
-                        _link("meeting_detail", item.meeting_id),
+                        _link("publication_target", "minutes", item.pk),
                         step=str(_("make the minutes public")),
                     ),
                 )

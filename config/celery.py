@@ -21,6 +21,8 @@ app.conf.task_routes = {
     "meetings.tasks.render_minutes_pdf": {"queue": "pdf"},
     "decisions.tasks.render_decision_pdf": {"queue": "pdf"},
     "publication.tasks.render_publication_pdf": {"queue": "pdf"},
+    # Reading the text of an uploaded document takes seconds and memory too.
+    "search.tasks.extract_document_text": {"queue": "pdf"},
     # Reminders and digests: the dispatcher runs every minute and queues the sends.
     "reminders.tasks.dispatch_due_reminders": {"queue": "mail"},
     "reminders.tasks.send_reminder": {"queue": "mail"},

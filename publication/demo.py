@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from core.workflow import TransitionNotAllowed
 from decisions.models import CollegeDecision
@@ -13,6 +14,7 @@ from meetings.models import Disclosure, Document, Meeting, Minutes
 from meetings.woo import WooGround
 from publication import actions
 from publication.models import Publication, PublisherSetting
+from search.tasks import extract_document_text
 
 # Veiligheidsregio Kennemerland in the TOOI list of samenwerkingsorganisaties (DiWoo 0.9.8).
 SAFETY_REGION_TOOI = "https://identifier.overheid.nl/tooi/id/so/so0640"
@@ -86,7 +88,9 @@ def _documents(region) -> None:
             woo_motivation="Openbaarmaking schaadt de onderhandelingspositie van de gemeenten." if withheld else "",
         )
         upload = ContentFile(_text_pdf(title, text), name=f"{title}.pdf")
-        document.add_version(upload, by=secretary, content_type="application/pdf")
+        version = document.add_version(upload, by=secretary, content_type="application/pdf")
+        # The text now, so the demo's search finds it without waiting for a worker (the task is idempotent).
+        extract_document_text(version.pk)
 
 
 @transaction.atomic
@@ -116,6 +120,23 @@ def load_publications(region) -> int:
     for programme in WorkProgramme.objects.filter(status=WorkProgramme.Status.ADOPTED):
         _publish(Publication.Kind.WORK_PROGRAMME, programme, coordinator)
         _publish(Publication.Kind.PROGRESS_REPORT, programme, coordinator)
+    covenant = Cooperation.objects.filter(kind=Cooperation.Kind.COVENANT).first()
+    if covenant is not None:
+        title = actions.covenant_title(covenant)
+        text = (
+            "De colleges van burgemeester en wethouders van de deelnemende gemeenten komen overeen hun regionale "
+            "samenwerking te organiseren in een coördinatieoverleg, een bestuurlijk afstemmingsoverleg en "
+            "portefeuillehoudersoverleggen. Elke gemeente blijft zelf bevoegd; besluiten vallen in de colleges."
+        )
+        publication = actions.publish(
+            Publication.Kind.COVENANT,
+            covenant,
+            by=coordinator,
+            title=title,
+            handled_on=covenant.starts_on or timezone.localdate(),
+            created_on=covenant.starts_on or timezone.localdate(),
+        )
+        publication.attach(ContentFile(_text_pdf(title, text), name="convenant.pdf"))
     if len(agendas) >= 2:
         # One agenda published again after an addendum (the first version is replaced) ...
         first = agendas[-1]

@@ -6,6 +6,7 @@ Cache-Control public, so a resident's browser, a proxy and a harvester ask again
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from collections import defaultdict
 
@@ -15,6 +16,7 @@ from django.db.models import Max, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
@@ -30,9 +32,25 @@ from publication.models import Publication
 MAX_AGE = 300  # seconds a browser or proxy may reuse a public page without asking
 
 
+def in_dutch(view):
+    """The public side speaks Dutch whatever the browser asks: its documents are Dutch, and one language
+    keeps its addresses and caches simple (Dutch first; the portal's English is for signed-in staff)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with translation.override("nl"):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        response["Content-Language"] = "nl"
+        return response
+
+    return wrapped
+
+
 def public_view(view):
-    """No log-in, GET and HEAD only."""
-    return login_not_required(require_safe(view))
+    """No log-in, GET and HEAD only, in Dutch."""
+    return login_not_required(require_safe(in_dutch(view)))
 
 
 def _last_modified(publications) -> datetime.datetime | None:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from core.pagination import paginate
 from governance.models import ConsultationBody
 from municipalities.models import Municipality
+from publication.public_views import in_dutch
 from search.models import SearchEntry
 from search.visibility import entries_for
 
@@ -141,5 +142,6 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_safe
+@in_dutch
 def public_search(request: HttpRequest) -> HttpResponse:
     return _search(request, public_side=True, template="search/public_search.html")

@@ -458,6 +458,8 @@ SECURITY_CONTACT = env.list("SECURITY_CONTACT", default=[])
 ACCESSIBILITY_CONTACT = env.str("ACCESSIBILITY_CONTACT", default="")
 ACCESSIBILITY_STATEMENT_DATE = env.str("ACCESSIBILITY_STATEMENT_DATE", default="2026-12-02")
 WOO_SITEMAP_SIZE = env.int("WOO_SITEMAP_SIZE", default=50_000)
+# Searches per client address on the public side (django-ratelimit rate; answered 429 past it).
+PUBLIC_SEARCH_RATE_LIMIT = env.str("PUBLIC_SEARCH_RATE_LIMIT", default="30/m")
 SECURITY_POLICY_URL = env.str("SECURITY_POLICY_URL", default="")
 
 # --- Audit trail (audit/) ---

@@ -5,6 +5,7 @@ words or phrases, never an error); on SQLite (`make run` on a laptop) a plain su
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
@@ -14,8 +15,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
+from django_ratelimit.decorators import ratelimit
 
 from core.pagination import paginate
+from core.ratelimits import too_many_requests
 from governance.models import ConsultationBody
 from municipalities.models import Municipality
 from publication.public_views import in_dutch
@@ -142,6 +145,10 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_safe
+@ratelimit(key="ip", rate=lambda group, request: settings.PUBLIC_SEARCH_RATE_LIMIT, block=False)
 @in_dutch
 def public_search(request: HttpRequest) -> HttpResponse:
+    """Anyone may search, within a budget per client address (each search costs the database a ranking)."""
+    if getattr(request, "limited", False):
+        return too_many_requests(request)
     return _search(request, public_side=True, template="search/public_search.html")

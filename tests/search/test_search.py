@@ -173,3 +173,14 @@ def test_the_search_pages_cost_the_same_queries_at_two_sizes(world, client_for):
 
     pin(client_for(world.member), reverse("search"), grow, sizes=(3, 25), data={"q": "fietsroute"}, at_most=40)
     pin(Client(), reverse("public_search"), grow, sizes=(26, 30), data={"q": "fietsroute"}, at_most=10)
+
+
+def test_the_public_search_has_a_budget_per_client(world, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PUBLIC_SEARCH_RATE_LIMIT = "3/m"
+    client = Client()
+    codes = [client.get(reverse("public_search"), {"q": "woonagenda"}).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    cache.clear()

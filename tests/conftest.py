@@ -210,19 +210,22 @@ def database_snapshot():
 
 
 def whole_demo_region(database_snapshot, password: str):
-    """The demo region with its meetings, minutes and regional proposals, built once per run and password."""
+    """The demo region with its meetings, minutes, regional proposals and publications, as `load_demo` makes
+    it, built once per run and password."""
     from decisions.demo import load_proposals
     from governance import demo
     from meetings.demo import load_meetings, load_minutes
+    from publication.demo import load_publications
 
     def build():
         region = demo.load(password)
         load_meetings(region)
         load_minutes(region)
         load_proposals(region)
+        load_publications(region)
         return region
 
-    return database_snapshot(f"demo region, meetings, minutes, proposals ({password})", build)
+    return database_snapshot(f"demo region, meetings, minutes, proposals, publications ({password})", build)
 
 
 def _purge_task_queues() -> None:

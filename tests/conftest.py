@@ -327,6 +327,18 @@ def empty_tables_by_delete():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def static_root_of_this_test_process(tmp_path_factory):
+    """WhiteNoise scans STATIC_ROOT each time a test client loads the middleware, while the production-header
+    test (tests/core/test_headers.py) may be collecting into staticfiles/ in the other test process: a file
+    that vanishes mid-scan failed a test. This process serves static files through the finders (DEBUG), so
+    its own STATIC_ROOT is an empty folder of its own."""
+    from django.test.utils import override_settings
+
+    with override_settings(STATIC_ROOT=str(tmp_path_factory.mktemp("static_root"))):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database commits without waiting for its log to reach the disk (each commit a few

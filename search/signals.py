@@ -15,9 +15,22 @@ def indexed(sender, instance, raw: bool = False, **kwargs) -> None:
 
 
 def unindexed(sender, instance, **kwargs) -> None:
-    found = index.fields_for(instance) if not kwargs.get("raw") else None
-    if found:
-        index.remove(found[0], instance.pk)
+    # By the model alone: in a cascade the instance's parents may be gone already.
+    kind = KIND_OF_MODEL.get(sender.__name__)
+    if kind:
+        index.remove(kind, instance.pk)
+
+
+KIND_OF_MODEL = {
+    "Meeting": "meeting",
+    "AgendaItem": "item",
+    "DocumentVersion": "document",
+    "MinutesItem": "minutes",
+    "ActionPoint": "action_point",
+    "RegionalProposal": "proposal",
+    "CollegeDecision": "decision",
+    "CouncilTrack": "council_track",
+}
 
 
 def version_stored(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:

@@ -184,3 +184,13 @@ def test_the_public_search_has_a_budget_per_client(world, settings):
     codes = [client.get(reverse("public_search"), {"q": "woonagenda"}).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     cache.clear()
+
+
+def test_deleting_a_meeting_with_documents_removes_its_entries(world):
+    meeting_pk = world.meeting.pk
+    assert SearchEntry.objects.filter(meeting_id=meeting_pk, kind="document").exists()
+    from meetings.models import Meeting, Minutes
+
+    Minutes.objects.filter(meeting_id=meeting_pk).delete()
+    Meeting.objects.filter(pk=meeting_pk).delete()
+    assert not SearchEntry.objects.filter(meeting_id=meeting_pk).exists()

@@ -34,6 +34,7 @@ from decisions.forms import (
 )
 from decisions.models import CollegeDecision, ProposalDocument, RegionalProposal, StaleDecision
 from meetings.access import bodies_prepared_by, get_meeting_for_user, is_coordinator
+from meetings.models import Minutes
 from municipalities.models import Municipality
 
 CONFLICT = 409
@@ -622,8 +623,10 @@ def decision_list_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     proposals = RegionalProposal.objects.filter(agenda_item__meeting=meeting).exclude(
         status__in=[RegionalProposal.Status.DRAFT, RegionalProposal.Status.WITHDRAWN]
     )
+    # Archived (PDF/A) once the minutes it draws on are adopted; before that it is a concept a next one replaces.
+    adopted = Minutes.objects.filter(meeting=meeting, status=Minutes.Status.ADOPTED).exists()
     with translation.override("nl"):
-        content = render_pdf("pdf/decision_list.html", {"meeting": meeting, "proposals": proposals}, archive=True)
+        content = render_pdf("pdf/decision_list.html", {"meeting": meeting, "proposals": proposals}, archive=adopted)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="besluitenlijst-{meeting.starts_at:%Y-%m-%d}.pdf"'
     return response

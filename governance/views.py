@@ -243,7 +243,9 @@ def programme_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         task.report = progress.get(task.pk)
     with translation.override("nl"):
         content = render_pdf(
-            f"pdf/{kind}.html", {"programme": programme, "tasks": tasks}, archive=programme.status == "adopted"
+            f"pdf/{kind}.html",
+            {"programme": programme, "tasks": tasks},
+            archive=programme.status == WorkProgramme.Status.ADOPTED,
         )
     response = HttpResponse(content, content_type="application/pdf")
     name = f"{kind}-{programme.cooperation.abbreviation or programme.cooperation.pk}-{programme.year}.pdf"

@@ -441,7 +441,21 @@ def agenda_builder(request: HttpRequest, pk: int) -> HttpResponse:
     # each htmx change: those are recorded as changes in the history).
     shown = meeting.items.filter(confidential=True).only("pk") if not request.htmx else []
     record_each(AuditEvent.Kind.VIEWED_CONFIDENTIAL, list(shown), request=request, page="agenda", meeting=meeting.pk)
-    return _render_builder(request, meeting)
+    return _render_builder(request, meeting, **_moved_from_query(request, meeting))
+
+
+def _moved_from_query(request: HttpRequest, meeting: Meeting) -> dict:
+    """A move posted as a plain form (before the script took the form over, or without it) comes back
+    here by redirect; the item it names gets the keyboard focus again, as after a move through htmx.
+    Anything but one of this meeting's items is ignored."""
+    moved, direction = request.GET.get("verplaatst", ""), request.GET.get("richting", "")
+    if (
+        not (moved.isascii() and moved.isdigit() and len(moved) < 19)
+        or direction not in ("up", "down")
+        or not meeting.items.filter(pk=moved).exists()
+    ):
+        return {}
+    return {"moved": int(moved), "direction": direction}
 
 
 @require_POST
@@ -509,7 +523,10 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
         return _agenda_error(request, item.meeting, error)
     if request.htmx:
         return _render_builder(request, item.meeting, moved=item.pk, direction=data.get("direction") or "up")
-    return redirect(reverse("meeting_agenda", args=[item.meeting_id]) + f"#item-{item.pk}")
+    direction = "down" if step > 0 else "up"
+    return redirect(
+        reverse("meeting_agenda", args=[item.meeting_id]) + f"?verplaatst={item.pk}&richting={direction}#item-{item.pk}"
+    )
 
 
 @require_POST

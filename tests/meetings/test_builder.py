@@ -147,3 +147,30 @@ def test_the_edit_form_of_a_published_item_asks_the_reason_as_required(published
 def test_every_page_loads_the_script_that_shows_htmx_errors_in_place(secretary, client_for):
     page = client_for(secretary).get(reverse("home")).content.decode()
     assert "js/forms.js" in page
+
+
+def test_a_plain_form_move_comes_back_with_the_moved_item_named_for_the_keyboard_focus(meeting, secretary, client):
+    """A move posted before the script has taken the form over (or without it) is a plain POST and a
+    redirect; the builder it lands on marks the moved item, so focus returns to it as after htmx."""
+    add_items(meeting, secretary, 3)
+    third = meeting.items.get(title="Agendapunt 3")
+    client.force_login(secretary)
+    response = client.post(
+        reverse("item_move", args=[third.pk]), {"version": meeting.agenda_version, "direction": "up"}
+    )
+    assert response.status_code == 302
+    assert response.url.endswith(f"?verplaatst={third.pk}&richting=up#item-{third.pk}")
+    assert order(meeting) == ["Agendapunt 1", "Agendapunt 3", "Agendapunt 2"]
+    page = client.get(response.url).content.decode()
+    assert f'data-moved="{third.pk}" data-direction="up"' in page
+    # Anything else in those parameters is ignored: no other meeting's item, no made-up direction, no 500.
+    other = AgendaItem.objects.exclude(meeting=meeting).first()
+    for query in (
+        f"verplaatst={other.pk if other else 999999}&richting=up",
+        f"verplaatst={third.pk}&richting=sideways",
+        "verplaatst=%C2%B2&richting=up",
+        f"verplaatst={10**30}&richting=down",
+    ):
+        response = client.get(reverse("meeting_agenda", args=[meeting.pk]) + "?" + query)
+        assert response.status_code == 200
+        assert "data-moved" not in response.content.decode()

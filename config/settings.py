@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "reminders",
     "publication",
     "search",
+    "api",
     "solo",
 ]
 

@@ -44,4 +44,5 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("", include("publication.urls")),
     path("", include("search.urls")),
+    path("", include("api.urls")),
 ]

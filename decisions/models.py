@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
+from core.models import Timestamped
 from core import limits
 from core.files import sha256_of, shortened_name
 from core.periods import working_day_on_or_before
@@ -66,7 +67,7 @@ class ProposalQuerySet(models.QuerySet):
         )
 
 
-class RegionalProposal(StatusWorkflow, models.Model):
+class RegionalProposal(StatusWorkflow, Timestamped):
     """A regional proposal (regionaal voorstel) that the administrative meeting adopts and every college decides on."""
 
     class Status(models.TextChoices):
@@ -529,7 +530,7 @@ class CollegeDecisionQuerySet(models.QuerySet):
         ).exclude(signing=CollegeDecision.Signing.TO_SIGN)
 
 
-class CollegeDecision(models.Model):
+class CollegeDecision(Timestamped):
     """One college's decision (collegebesluit) on a regional proposal: the municipal track, in one or two steps."""
 
     class Outcome(models.TextChoices):
@@ -993,7 +994,7 @@ class CouncilTrackQuerySet(models.QuerySet):
         return self.annotate(leaving_on=models.Subquery(leaving.values("leaves_on")[:1]))
 
 
-class CouncilTrack(models.Model):
+class CouncilTrack(Timestamped):
     """How and when one council is involved in a regional proposal, kept by its griffier."""
 
     class Involvement(models.TextChoices):

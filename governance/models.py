@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.models import Timestamped
 from core import limits
 from core.periods import active_on_q, overlap_q
 from core.workflow import StatusWorkflow, TransitionNotAllowed
@@ -27,7 +28,7 @@ class CooperationQuerySet(models.QuerySet):
         return self.filter(pk__in=participations.values("cooperation"))
 
 
-class Cooperation(models.Model):
+class Cooperation(Timestamped):
     """A regional cooperation (a safety region, a covenant, a sub-region) in which municipalities participate."""
 
     class Kind(models.TextChoices):
@@ -109,7 +110,7 @@ class ParticipationQuerySet(models.QuerySet):
         return self.filter(active_on_q(on, start="joined_on", end="leaves_on", end_inclusive=False))
 
 
-class Participation(models.Model):
+class Participation(Timestamped):
     """A municipality's participation in a cooperation, from joining to the day its notice takes effect."""
 
     cooperation = models.ForeignKey(
@@ -236,7 +237,7 @@ class Participation(models.Model):
         )
 
 
-class ConsultationBody(models.Model):
+class ConsultationBody(Timestamped):
     """A consultation body (overleg) of a cooperation, with its members, its cadence and the body it prepares."""
 
     class Kind(models.TextChoices):
@@ -538,7 +539,7 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(active_on_q(on or today()))
 
 
-class Membership(models.Model):
+class Membership(Timestamped):
     """A person's seat in a consultation body for a period, usually on behalf of a municipality."""
 
     class Role(models.TextChoices):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.models import Timestamped
 from core import limits
 from core.files import sha256_of, shortened_name
 from core.periods import deadline_on_working_day
@@ -51,7 +52,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.upcoming(now).filter(status=Meeting.Status.PLANNED)
 
 
-class Meeting(StatusWorkflow, models.Model):
+class Meeting(StatusWorkflow, Timestamped):
     """A meeting (vergadering) of a consultation body, with its agenda."""
 
     class Status(models.TextChoices):
@@ -434,7 +435,7 @@ class Meeting(StatusWorkflow, models.Model):
         return {person: [i for i in items if i.portfolio_id in areas] for person, areas in chaired.items()}
 
 
-class AgendaItem(models.Model):
+class AgendaItem(Timestamped):
     """An item (agendapunt) on a meeting's agenda; numbered by its position."""
 
     class Kind(models.TextChoices):
@@ -736,7 +737,7 @@ class Disclosure(models.TextChoices):
     PARTIAL = "partial", _("public in part: only the redacted version")
 
 
-class Document(models.Model):
+class Document(Timestamped):
     """A document (stuk) on an agenda item or a submission; its file comes in versions."""
 
     title = models.CharField(_("title"), max_length=250)
@@ -967,7 +968,7 @@ ADOPTION_LINES = {
 }
 
 
-class Minutes(StatusWorkflow, models.Model):
+class Minutes(StatusWorkflow, Timestamped):
     """The minutes (verslag) of a meeting: written per agenda item, sent for comment, adopted at the next meeting."""
 
     class Status(models.TextChoices):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import Timestamped
 from core import limits
 from core.periods import active_on_q, overlap_q
 
@@ -25,7 +26,7 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-class Municipality(models.Model):
+class Municipality(Timestamped):
     """A municipality (gemeente) of the region, known by its CBS code."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -66,7 +67,7 @@ class Municipality(models.Model):
         return self.name
 
 
-class RegionalOrganisation(models.Model):
+class RegionalOrganisation(Timestamped):
     """A regional organisation under public law, such as a safety region, where people can hold office."""
 
     name = models.CharField(_("name"), max_length=150, unique=True)
@@ -109,7 +110,7 @@ class Portfolio(models.Model):
         return self.name
 
 
-class Person(models.Model):
+class Person(Timestamped):
     """A person who holds or held an office in the region, with an optional log-in."""
 
     class Language(models.TextChoices):
@@ -185,7 +186,7 @@ class OfficeQuerySet(models.QuerySet):
         )
 
 
-class Office(models.Model):
+class Office(Timestamped):
     """An office (ambt, or for a civil servant a functie) a person holds in a municipality or regional
     organisation for a period."""
 

@@ -95,9 +95,10 @@ def day(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def clean(data: dict) -> dict:
-    """OParl asks not to write empty values (2.4: null values and empty lists)."""
-    return {key: value for key, value in data.items() if value not in (None, "", [])}
+def clean(data: dict, keep: tuple[str, ...] = ()) -> dict:
+    """OParl asks not to write empty values (2.4: null values and empty lists), except where the schema
+    requires the property (`keep`): an empty list then."""
+    return {key: value for key, value in data.items() if key in keep or value not in (None, "", [])}
 
 
 @dataclass
@@ -260,7 +261,25 @@ def bundle_items() -> QuerySet[AgendaItem]:
                 ),
             ),
         )
-        .select_related("meeting__body")
+        .select_related("meeting__body__cooperation")
+    )
+
+
+def known_bodies() -> QuerySet[ConsultationBody]:
+    """Consultation bodies that ever had a published meeting. They stay, with their meeting list, after a
+    withdrawal, so a harvester can learn of what was withdrawn (OParl 2.8); the names of bodies are public."""
+    return ConsultationBody.objects.filter(
+        Exists(Publication.objects.filter(kind=Kind.AGENDA, meeting__body=OuterRef("pk")))
+    )
+
+
+def known_cooperations() -> QuerySet[Cooperation]:
+    """Cooperations the public side shows or showed: through a body's meeting, a covenant or a work programme."""
+    ever = Publication.objects.all()
+    return Cooperation.objects.filter(
+        Q(pk__in=known_bodies().values("cooperation"))
+        | Q(pk__in=ever.exclude(cooperation=None).values("cooperation"))
+        | Q(pk__in=ever.exclude(work_programme=None).values("work_programme__cooperation"))
     )
 
 
@@ -277,9 +296,9 @@ def public_offices() -> QuerySet[Office]:
 
 def public_seats() -> QuerySet[Membership]:
     """Seats of office holders in consultation bodies with published meetings."""
-    return Membership.objects.filter(
-        body__in=public.public_bodies(), person__in=public_people().values("pk")
-    ).select_related("body", "on_behalf_of")
+    return Membership.objects.filter(body__in=known_bodies(), person__in=public_people().values("pk")).select_related(
+        "body__cooperation", "on_behalf_of"
+    )
 
 
 def decisions_published() -> QuerySet[CollegeDecision]:
@@ -339,7 +358,8 @@ def body_of_municipality(ctx: Context, municipality: Municipality) -> dict:
             "classification": "gemeente",
             "mainOrganization": ctx.obj("organization", f"council-{municipality.pk}"),
             **body_lists(ctx, key),
-        }
+        },
+        keep=("legislativeTerm",),
     )
 
 
@@ -355,7 +375,8 @@ def body_of_organisation(ctx: Context, organisation: RegionalOrganisation) -> di
             "license": LICENSE,
             "classification": "openbaar lichaam",
             **body_lists(ctx, key),
-        }
+        },
+        keep=("legislativeTerm",),
     )
 
 
@@ -370,9 +391,10 @@ def body_of_cooperation(ctx: Context, cooperation: Cooperation) -> dict:
             "license": LICENSE,
             "classification": "samenwerkingsverband",
             "mainOrganization": ctx.obj("organization", f"cooperation-{cooperation.pk}"),
-            "web": ctx.web(cooperation) if public.public_cooperations().filter(pk=cooperation.pk).exists() else None,
+            "web": ctx.web(cooperation) if getattr(cooperation, "shown", False) else None,
             **body_lists(ctx, key),
-        }
+        },
+        keep=("legislativeTerm",),
     )
 
 
@@ -397,10 +419,10 @@ def organization_of_body(ctx: Context, body: ConsultationBody, visible_body_ids:
         "startDate": day(getattr(body, "starts_on", None)),
         "endDate": day(getattr(body, "ends_on", None)),
     }
-    if body.pk in visible_body_ids:
-        data["meeting"] = ctx.url("oparl_organization_meetings", key)
+    data["meeting"] = ctx.url("oparl_organization_meetings", key)
+    data["membership"] = [ctx.obj("membership", f"seat-{seat.pk}") for seat in getattr(body, "public_seats", [])]
+    if body.pk in visible_body_ids:  # its public page exists while it has a published meeting
         data["web"] = ctx.web(body)
-        data["membership"] = [ctx.obj("membership", f"seat-{seat.pk}") for seat in getattr(body, "public_seats", [])]
     return clean(data)
 
 

@@ -201,7 +201,6 @@ def memberships(ctx: Context, rows: list) -> list[dict]:
 
 def organizations_of(body_key: str) -> list:
     """The organisations a Body holds, as (kind, object) pairs, in a fixed order."""
-    visible = public.public_bodies()
     if body_key.startswith("gm"):
         municipality = Municipality.objects.filter(cbs_code__iexact=body_key).first()
         if not municipality:
@@ -211,7 +210,7 @@ def organizations_of(body_key: str) -> list:
     if not parsed:
         return []
     kind, pk = parsed
-    cooperations = public.public_cooperations().select_related("organisation")
+    cooperations = oparl.known_cooperations().select_related("organisation")
     if kind == "organisation":
         cooperations = cooperations.filter(organisation_id=pk)
     elif kind == "cooperation":
@@ -220,7 +219,8 @@ def organizations_of(body_key: str) -> list:
         return []
     cooperations = list(cooperations.order_by("pk"))
     bodies = list(
-        visible.filter(cooperation__in=cooperations)
+        oparl.known_bodies()
+        .filter(cooperation__in=cooperations)
         .select_related("cooperation")
         .prefetch_related(Prefetch("memberships", queryset=oparl.public_seats().order_by("pk"), to_attr="public_seats"))
         .order_by("pk")
@@ -233,7 +233,11 @@ def organizations(ctx: Context, rows: list) -> list[dict]:
     offices = defaultdict(list)
     for office in oparl.public_offices().filter(municipality__in=municipalities).order_by("starts_on", "pk"):
         offices[office.municipality_id].append(office)
-    visible = {obj.pk for kind, obj in rows if kind == "body"}
+    visible = set(
+        public.public_bodies()
+        .filter(pk__in=[obj.pk for kind, obj in rows if kind == "body"])
+        .values_list("pk", flat=True)
+    )
     out = []
     for kind, obj in rows:
         if kind == "body":
@@ -259,13 +263,16 @@ def bodies_list() -> list[tuple[str, object]]:
     public cooperation."""
     from municipalities.models import RegionalOrganisation
 
-    cooperations = public.public_cooperations()
+    cooperations = oparl.known_cooperations()
+    shown = set(public.public_cooperations().values_list("pk", flat=True))
     rows: list[tuple[str, object]] = [("municipality", m) for m in Municipality.objects.order_by("pk")]
     rows += [
         ("organisation", o)
         for o in RegionalOrganisation.objects.filter(cooperations__in=cooperations).distinct().order_by("pk")
     ]
-    rows += [("cooperation", c) for c in cooperations.filter(organisation=None).order_by("pk")]
+    for cooperation in cooperations.filter(organisation=None).order_by("pk"):
+        cooperation.shown = cooperation.pk in shown
+        rows.append(("cooperation", cooperation))
     return rows
 
 

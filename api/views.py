@@ -225,7 +225,7 @@ def body_list(request: HttpRequest, ctx: Context, key: str, name: str) -> HttpRe
 @endpoint
 def organization_meetings(request: HttpRequest, ctx: Context, key: str) -> HttpResponse:
     parsed = oparl.split_key(key)
-    if not parsed or parsed[0] != "body" or not public.public_bodies().filter(pk=parsed[1]).exists():
+    if not parsed or parsed[0] != "body" or not oparl.known_bodies().filter(pk=parsed[1]).exists():
         raise Http404
     return list_response(request, ctx, [Source(oparl.meetings().filter(body_id=parsed[1]), pages.meetings)])
 
@@ -276,13 +276,13 @@ def resolve_organization(ctx: Context, key: str) -> dict | None:
         municipality = Municipality.objects.filter(pk=pk).first()
         return pages.organizations(ctx, [(kind, municipality)])[0] if municipality else None
     if kind == "cooperation":
-        cooperation = public.public_cooperations().filter(pk=pk).first()
+        cooperation = oparl.known_cooperations().filter(pk=pk).first()
         return oparl.organization_of_cooperation(ctx, cooperation) if cooperation else None
-    body = public.public_bodies().select_related("cooperation").filter(pk=pk).first()
+    body = oparl.known_bodies().select_related("cooperation").filter(pk=pk).first()
     if not body:
         return None
     body.public_seats = list(oparl.public_seats().filter(body=body).order_by("pk"))
-    return oparl.organization_of_body(ctx, body, {body.pk})
+    return pages.organizations(ctx, [("body", body)])[0]
 
 
 def resolve_person(ctx: Context, key: str) -> dict | None:

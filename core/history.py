@@ -24,7 +24,17 @@ from django.utils.translation import gettext as _
 from core.pagination import paginate
 
 # The fields of a record that say something about the record, not about the object.
-BOOKKEEPING = {"id", "history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+BOOKKEEPING = {
+    "id",
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+    # core.models.Timestamped: when a row changed, which the record's own date already says.
+    "created_at",
+    "modified_at",
+}
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 
 

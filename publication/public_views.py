@@ -204,10 +204,20 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _download(request: HttpRequest) -> bool:
+    """`?download=1`: the file as an attachment, for OParl's downloadUrl (OParl 2.7); otherwise inline."""
+    return request.GET.get("download") == "1"
+
+
 @public_view
 def document_file(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(public.public_versions().select_related("document"), pk=pk)
-    response = FileResponse(version.file.open("rb"), content_type=version.content_type, filename=version.original_name)
+    response = FileResponse(
+        version.file.open("rb"),
+        content_type=version.content_type,
+        filename=version.original_name,
+        as_attachment=_download(request),
+    )
     response["Last-Modified"] = http_date(int(version.uploaded_at.timestamp()))
     response["ETag"] = quote_etag(version.sha256)
     patch_cache_control(response, public=True, max_age=MAX_AGE)
@@ -338,7 +348,12 @@ def publication_page(request: HttpRequest, pk: int) -> HttpResponse:
 @public_view
 def publication_file(request: HttpRequest, pk: int) -> HttpResponse:
     publication = get_object_or_404(Publication.objects.live().exclude(file=""), pk=pk)
-    response = FileResponse(publication.file.open("rb"), content_type="application/pdf", filename=publication.file_name)
+    response = FileResponse(
+        publication.file.open("rb"),
+        content_type="application/pdf",
+        filename=publication.file_name,
+        as_attachment=_download(request),
+    )
     modified = int(publication.published_at.timestamp())
     response["Last-Modified"] = http_date(modified)
     response["ETag"] = quote_etag(publication.sha256)

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
-from core.models import Timestamped
 from core import limits
 from core.files import sha256_of, shortened_name
+from core.models import Timestamped
 from core.periods import working_day_on_or_before
 from core.workflow import StatusWorkflow, TransitionNotAllowed
 from decisions import rules

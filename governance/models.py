@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from core.models import Timestamped
 from core import limits
+from core.models import Timestamped
 from core.periods import active_on_q, overlap_q
 from core.workflow import StatusWorkflow, TransitionNotAllowed
 from municipalities.models import Municipality, Office, Person, Portfolio, RegionalOrganisation, today

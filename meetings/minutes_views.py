@@ -125,6 +125,29 @@ def _fill_attendance(meeting: Meeting) -> None:
                     on_behalf_of=person.invited_for,
                 )
             )
+    # Who sent apologies is expected absent with notice, and whoever comes in their place is on the list.
+    apologies = {a.person_id: a for a in meeting.apologies.select_related("replacement")}
+    for row in list(rows):
+        apology = apologies.get(row.person_id)
+        if apology is None:
+            continue
+        row.presence = Attendance.Presence.EXCUSED
+        if apology.replacement_id and apology.replacement_id not in seen:
+            seen.add(apology.replacement_id)
+            rows.append(
+                Attendance(
+                    meeting=meeting, person=apology.replacement, capacity=row.capacity, on_behalf_of=row.on_behalf_of
+                )
+            )
+        elif apology.replacement_name:
+            rows.append(
+                Attendance(
+                    meeting=meeting,
+                    guest_name=apology.replacement_name,
+                    capacity=Attendance.Capacity.GUEST,
+                    on_behalf_of=row.on_behalf_of,
+                )
+            )
     Attendance.objects.bulk_create(rows)
 
 

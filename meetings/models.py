@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from core.models import Timestamped
 from core import limits
 from core.files import sha256_of, shortened_name
+from core.models import Timestamped
 from core.periods import deadline_on_working_day
 from core.workflow import StatusWorkflow, TransitionNotAllowed
 from governance.models import ConsultationBody
@@ -88,6 +88,10 @@ class Meeting(StatusWorkflow, Timestamped):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True, max_length=limits.NOTE)
+    # The iCalendar SEQUENCE of the meeting (RFC 5545, 3.8.7.4): raised by each change of its time or place
+    # and by its cancellation, so that calendars replace what they hold; and when that last happened.
+    schedule_sequence = models.PositiveIntegerField(default=0, editable=False)
+    rescheduled_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["agenda_version"])
 
@@ -115,15 +119,34 @@ class Meeting(StatusWorkflow, Timestamped):
         local = timezone.localtime(self.starts_at)
         return f"{self.body} {local:%d-%m-%Y %H:%M}"
 
+    # What a calendar shows of the meeting: a change to one of these is a new SEQUENCE.
+    SCHEDULE_FIELDS = ("starts_at", "ends_at", "location", "status")
+
     def save(self, *args, **kwargs) -> None:
         creating = self._state.adding
         shown_before = None if creating else self._stored_agenda_pdf_fields(kwargs.get("update_fields"))
+        if not creating:
+            self._count_schedule_change(kwargs)
         with transaction.atomic():
             super().save(*args, **kwargs)
             if creating:
                 self._add_fixed_items()
             elif shown_before and shown_before != {name: getattr(self, name) for name in shown_before}:
                 self.refresh_agenda_pdf()
+
+    def _count_schedule_change(self, kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        fields = [f for f in self.SCHEDULE_FIELDS if update_fields is None or f in update_fields]
+        stored = Meeting.objects.filter(pk=self.pk).values(*fields).first() if fields else None
+        if not stored:
+            return
+        moved = any(stored[f] != getattr(self, f) for f in fields if f != "status")
+        cancelled = "status" in stored and stored["status"] != self.status == self.Status.CANCELLED
+        if moved or cancelled:
+            self.schedule_sequence += 1
+            self.rescheduled_at = timezone.now()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "schedule_sequence", "rescheduled_at"}
 
     # What the agenda PDF shows of the meeting itself (templates/pdf/agenda.html).
     AGENDA_PDF_FIELDS = ("starts_at", "ends_at", "location", "online_url")
@@ -425,6 +448,19 @@ class Meeting(StatusWorkflow, Timestamped):
             person.invited_for = office.municipality
             invited.setdefault(person, []).extend(i for i in items if i.portfolio_id in held)
         return invited
+
+    def invitees(self) -> list[Person]:
+        """Everyone the invitation goes to, once each: the body's chair, members and advisory members on the
+        meeting date, the portfolio holders invited for their items and, for a joint council meeting, the
+        council members and griffiers of the covered municipalities. Not the secretaries: they send it."""
+        on = timezone.localdate(self.starts_at)
+        seats = self.body.memberships.current(on).exclude(role="secretary").select_related("person")
+        people = {seat.person.pk: seat.person for seat in seats}
+        for person in self.invitations():
+            people.setdefault(person.pk, person)
+        for office in self.invited_councils():
+            people.setdefault(office.person_id, office.person)
+        return sorted(people.values(), key=lambda p: (p.surname, p.given_name, p.pk))
 
     def _invite_lead_portfolio_holders(self, items: list[AgendaItem], on: datetime.date) -> dict:
         chaired: dict[Person, set[int]] = {}
@@ -954,6 +990,58 @@ class Attendance(models.Model):
     @property
     def name(self) -> str:
         return self.person.full_name if self.person_id else self.guest_name
+
+
+class Apology(models.Model):
+    """An invitee's notice that they will not come (afmelding), with whoever comes in their place."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="apologies")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="apologies")
+    replacement = models.ForeignKey(
+        Person,
+        verbose_name=_("replaced by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replacing",
+        help_text=_("A colleague of your own municipality who comes in your place."),
+    )
+    replacement_name = models.CharField(
+        _("or the name of the replacement"),
+        max_length=200,
+        blank=True,
+        help_text=_("For someone who is not in the list, such as a civil servant from outside the portal."),
+    )
+    note = models.TextField(_("note for the secretary"), blank=True, max_length=limits.NOTE)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "person__surname"]
+        verbose_name = _("apology")
+        verbose_name_plural = _("apologies")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="apology_once_per_person"),
+            models.CheckConstraint(
+                condition=Q(replacement__isnull=True) | Q(replacement_name=""),
+                name="apology_one_replacement",
+                violation_error_message=_("Choose a replacement or type a name, not both."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.meeting})"
+
+    def clean(self) -> None:
+        if self.replacement_id and self.replacement_name.strip():
+            raise ValidationError({"replacement_name": _("Choose a replacement or type a name, not both.")})
+        if self.replacement_id and self.replacement_id == self.person_id:
+            raise ValidationError({"replacement": _("You cannot replace yourself; leave the field empty.")})
+
+    @property
+    def replacement_label(self) -> str:
+        return self.replacement.full_name if self.replacement_id else self.replacement_name
 
 
 # "Aldus vastgesteld in de vergadering van de Regionale agendacommissie / het Bestuurlijk

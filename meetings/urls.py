@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import history_views, minutes_views, views
+from meetings import apology_views, history_views, minutes_views, views
 
 urlpatterns = [
     path("overleggen/", views.body_list, name="body_list"),
@@ -15,6 +15,8 @@ urlpatterns = [
     path("vergaderingen/<int:pk>/uitnodigingen/", views.invitation_list, name="invitation_list"),
     path("vergaderingen/<int:pk>/geschiedenis/", history_views.meeting_history, name="meeting_history"),
     path("vergaderingen/<int:pk>/aanwezigheid/", minutes_views.attendance_edit, name="attendance_edit"),
+    path("vergaderingen/<int:pk>/afmelden/", apology_views.apology, name="apology"),
+    path("vergaderingen/<int:pk>/afmelden/intrekken/", apology_views.apology_withdraw, name="apology_withdraw"),
     path("vergaderingen/<int:pk>/verslag/", minutes_views.minutes_edit, name="minutes_edit"),
     path("verslagen/<int:pk>/", minutes_views.minutes_detail, name="minutes_detail"),
     path("verslagen/<int:pk>/verslag.pdf", minutes_views.minutes_pdf, name="minutes_pdf"),

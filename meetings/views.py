@@ -210,8 +210,24 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cancel_form": CancelForm(),
             "minutes": Minutes.objects.filter(meeting=meeting).first(),
             "open_actions": open_action_points(meeting) if items else [],
+            **_attendance_notices(request.user, meeting, can_prepare),
         },
     )
+
+
+def _attendance_notices(user, meeting: Meeting, can_prepare: bool) -> dict:
+    """The invitee's own apologies, and for the secretariat all of them, with who comes in whose place."""
+    person = getattr(user, "person", None)
+    apologies = list(meeting.apologies.select_related("person", "replacement")) if can_prepare else []
+    mine = next((a for a in apologies if a.person_id == getattr(person, "pk", None)), None)
+    if person is not None and not can_prepare:
+        mine = meeting.apologies.filter(person=person).select_related("replacement").first()
+    invited = (
+        person is not None
+        and meeting.status in (Meeting.Status.PLANNED, Meeting.Status.PUBLISHED)
+        and any(p.pk == person.pk for p in meeting.invitees())
+    )
+    return {"apologies": apologies, "my_apology": mine, "invited": invited}
 
 
 def _person_line(name, role, municipality=None) -> str:

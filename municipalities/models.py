@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Timestamped
 from core import limits
+from core.models import Timestamped
 from core.periods import active_on_q, overlap_q
 
 cbs_code_validator = RegexValidator(

@@ -180,15 +180,16 @@ def _send_locked(reminder: Reminder, about, reason: str, conf: ReminderSettings,
             reminder.subject, reminder.link = subject[:300], link
             reminder.delivery = reminder.recipient.reminder_delivery
             if reminder.delivery == Person.Delivery.EMAIL:
-                deliver(
-                    EmailMessage(
-                        subject=subject,
-                        body=body,
-                        to=[reminder.recipient.email],
-                        headers={"Message-ID": reminder.stable_message_id, "Auto-Submitted": "auto-generated"},
-                        connection=connection,
-                    )
+                message = EmailMessage(
+                    subject=subject,
+                    body=body,
+                    to=[reminder.recipient.email],
+                    headers={"Message-ID": reminder.stable_message_id, "Auto-Submitted": "auto-generated"},
+                    connection=connection,
                 )
+                for name, content, mimetype in KINDS[reminder.kind].attachments(about, reminder):
+                    message.attach(name, content, mimetype)
+                deliver(message)
                 reminder.message_id = reminder.stable_message_id
         except MAIL_ERRORS as exc:
             return _failed(reminder, conf, exc, now)

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
@@ -211,6 +212,10 @@ class ReminderKind:
 
     def context(self, obj) -> dict:
         return {"object": obj}
+
+    def attachments(self, obj, reminder: Reminder) -> list[tuple[str, bytes, str]]:
+        """Files the mail carries (file name, content, MIME type); none for most kinds."""
+        return []
 
     @property
     def template_name(self) -> str:
@@ -1017,7 +1022,9 @@ class ItemForwarded(EventNotice):
 
 
 class AgendaPublished(EventNotice):
-    """The agenda is out: the body's members on the meeting date read it (not the one who published it)."""
+    """The agenda is out. Superseded by the meeting invitation (MeetingInvitation), which reaches every
+    invitee with the meeting as a calendar item: this kind plans nobody any more, and a notice of it still
+    pending from before is skipped as no longer due."""
 
     kind = Reminder.Kind.AGENDA_PUBLISHED
     model = Meeting
@@ -1031,8 +1038,7 @@ class AgendaPublished(EventNotice):
         return min(moment + EVENT_FRESH, meeting.starts_at)
 
     def recipients(self, meeting: Meeting) -> list[Person]:
-        members = meeting.body.memberships.current(timezone.localdate(meeting.starts_at))
-        return with_login(Person.objects.filter(pk__in=members.values("person")), but=meeting.published_by_id)
+        return []
 
     def may_open(self, user, meeting: Meeting) -> bool:
         return opens(get_meeting_for_user, user, meeting.pk)
@@ -1054,6 +1060,131 @@ class AgendaPublished(EventNotice):
 
     def context(self, meeting: Meeting) -> dict:
         return {"object": meeting, "starts": when(meeting.starts_at)}
+
+
+class MeetingInvitation(EventNotice):
+    """The invitation, once the agenda is published: to every invitee (meetings.Meeting.invitees), with the
+    meeting as a calendar item (METHOD:REQUEST) and the agenda PDF. The mail names only the body, the time
+    and the place; the agenda PDF holds no confidential item."""
+
+    kind = Reminder.Kind.MEETING_INVITATION
+    model = Meeting
+    method = "REQUEST"
+
+    def moment_of(self, meeting: Meeting) -> datetime.datetime | None:
+        if meeting.status != Meeting.Status.PUBLISHED:
+            return None
+        return meeting.published_at
+
+    def fresh_until(self, meeting: Meeting, moment: datetime.datetime) -> datetime.datetime:
+        return meeting.starts_at
+
+    def recipients(self, meeting: Meeting) -> list[Person]:
+        return meeting.invitees()
+
+    def may_open(self, user, meeting: Meeting) -> bool:
+        return True  # an invitation needs no log-in: it says only who meets when and where
+
+    def recent(self, since):
+        return Meeting.objects.filter(status=Meeting.Status.PUBLISHED, starts_at__gte=timezone.now()).select_related(
+            "body"
+        )
+
+    def affected(self, changes: Changes):
+        return self.open_objects().filter(body__in=changes.bodies) if changes.bodies else None
+
+    def for_sending(self):
+        return Meeting.objects.select_related("body")
+
+    def link(self, meeting: Meeting) -> str:
+        return reverse("apology", args=[meeting.pk])
+
+    def subject(self, meeting: Meeting) -> str:
+        return _("Invitation: %(meeting)s") % {"meeting": meeting.long_name()}
+
+    def context(self, meeting: Meeting) -> dict:
+        from reminders.delivery import absolute
+
+        return {
+            "object": meeting,
+            "starts": when(meeting.starts_at),
+            "meeting_url": absolute(reverse("meeting_detail", args=[meeting.pk])),
+        }
+
+    def attachments(self, meeting: Meeting, reminder: Reminder) -> list[tuple[str, bytes, str]]:
+        from meetings import calendar
+        from reminders.delivery import absolute
+
+        ics = calendar.invitation(
+            meeting,
+            attendee_email=reminder.recipient.email,
+            attendee_name=reminder.recipient.full_name,
+            organizer_email=settings.DEFAULT_FROM_EMAIL,
+            url=absolute(reverse("meeting_detail", args=[meeting.pk])),
+            cancel=self.method == "CANCEL",
+        )
+        files = [("uitnodiging.ics", ics, f'text/calendar; charset="utf-8"; method={self.method}')]
+        pdf = meeting.pdfs.first() if self.method != "CANCEL" else None
+        if pdf is not None:
+            with pdf.file.open("rb") as handle:
+                files.append((pdf.file.name.rsplit("/", 1)[-1], handle.read(), "application/pdf"))
+        return files
+
+
+class MeetingUpdate(MeetingInvitation):
+    """A new time or place after the invitation went out: the same calendar item with a higher SEQUENCE, to
+    whoever got the invitation (an invitation still to go out carries the new time itself)."""
+
+    kind = Reminder.Kind.MEETING_UPDATE
+
+    def recipients(self, meeting: Meeting) -> list[Person]:
+        invited = set(
+            Reminder.objects.filter(
+                kind=Reminder.Kind.MEETING_INVITATION,
+                content_type__model="meeting",
+                object_id=meeting.pk,
+                status=Reminder.Status.SENT,
+            ).values_list("recipient", flat=True)
+        )
+        return [person for person in meeting.invitees() if person.pk in invited] if invited else []
+
+    def moment_of(self, meeting: Meeting) -> datetime.datetime | None:
+        if meeting.status != Meeting.Status.PUBLISHED or not meeting.rescheduled_at or not meeting.published_at:
+            return None
+        return meeting.rescheduled_at if meeting.rescheduled_at > meeting.published_at else None
+
+    def recent(self, since):
+        return super().recent(since).filter(rescheduled_at__gte=since)
+
+    def subject(self, meeting: Meeting) -> str:
+        return _("Changed: %(meeting)s") % {"meeting": meeting.long_name()}
+
+
+class MeetingCancelled(MeetingInvitation):
+    """The meeting is cancelled after its agenda was published: the calendar item is cancelled (METHOD:CANCEL)."""
+
+    kind = Reminder.Kind.MEETING_CANCELLED
+    method = "CANCEL"
+    recipients = MeetingUpdate.recipients  # whoever has the meeting in their calendar
+
+    def moment_of(self, meeting: Meeting) -> datetime.datetime | None:
+        if meeting.status != Meeting.Status.CANCELLED or not meeting.published_at or not meeting.rescheduled_at:
+            return None
+        return meeting.rescheduled_at
+
+    def recent(self, since):
+        return Meeting.objects.filter(
+            status=Meeting.Status.CANCELLED, published_at__isnull=False, rescheduled_at__gte=since
+        ).select_related("body")
+
+    def fresh_until(self, meeting: Meeting, moment: datetime.datetime) -> datetime.datetime:
+        return max(meeting.starts_at, moment + EVENT_FRESH)
+
+    def link(self, meeting: Meeting) -> str:
+        return reverse("meeting_detail", args=[meeting.pk])
+
+    def subject(self, meeting: Meeting) -> str:
+        return _("Cancelled: %(meeting)s") % {"meeting": meeting.long_name()}
 
 
 KINDS: dict[str, ReminderKind] = {
@@ -1078,6 +1209,9 @@ KINDS: dict[str, ReminderKind] = {
         CommentOnMinutes(),
         ItemForwarded(),
         AgendaPublished(),
+        MeetingInvitation(),
+        MeetingUpdate(),
+        MeetingCancelled(),
     )
 }
 

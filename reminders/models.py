@@ -146,6 +146,11 @@ class Reminder(models.Model):
         MINUTES_COMMENT = "minutes_comment", _("comment on minutes")
         ITEM_FORWARDED = "item_forwarded", _("item forwarded to your meeting")
         AGENDA_PUBLISHED = "agenda_published", _("agenda published")
+        # Meeting invitations with a calendar item (RFC 5546): on publication, on a new time or place, on
+        # cancellation; to everyone invited, whether or not they log in.
+        MEETING_INVITATION = "meeting_invitation", _("meeting invitation")
+        MEETING_UPDATE = "meeting_update", _("meeting moved")
+        MEETING_CANCELLED = "meeting_cancelled", _("meeting cancelled")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")

@@ -17,7 +17,17 @@ from tests.e2e.conftest import DEMO_PASSWORD, log_in
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 # Not pages: downloads, the log-out, and pages that change something when visited.
-NOT_VISITED = {"logout", "set_language", "admin:logout", "admin:jsi18n", "admin:view_on_site", "admin:autocomplete"}
+NOT_VISITED = {
+    "logout",
+    "set_language",
+    "admin:logout",
+    "admin:jsi18n",
+    "admin:view_on_site",
+    "admin:autocomplete",
+    # Calendar files (text/calendar): a browser downloads them.
+    "public_body_feed",
+    "personal_feed",
+}
 NOT_VISITED_ENDINGS = ("_pdf", "_download", "_delete")
 # One page per kind (URL name) is enough; a role rarely has more kinds than this.
 MAX_PAGES_PER_ROLE = 40

@@ -48,7 +48,7 @@ def seat(body, role=Membership.Role.MEMBER, **person_fields) -> Person:
     return person
 
 
-# 7. An agenda published: the body's members, not the secretary who published it.
+# 7. An agenda published: the invitation to the body's members (the secretaries send it, they get none).
 
 
 @pytest.fixture
@@ -70,9 +70,9 @@ def published(region, secretary, members):
     return meeting
 
 
-def test_a_published_agenda_reaches_each_member_once_in_their_language(published, secretary, members, run_due):
+def test_a_published_agenda_invites_each_member_once_in_their_language(published, secretary, members, run_due):
     """The Dutch subject and text come from the nl catalogue once this change's translations are compiled."""
-    planned = notices(Kind.AGENDA_PUBLISHED)
+    planned = notices(Kind.MEETING_INVITATION)
     assert set(planned) == {person.pk for person in members.values()}
     assert secretary.person.pk not in planned
     assert all(n.due_at == published.published_at for n in planned.values())
@@ -85,23 +85,31 @@ def test_a_published_agenda_reaches_each_member_once_in_their_language(published
     mails = run_due(SOON)
     assert sorted(m.to[0] for m in mails) == sorted(p.email for p in members.values())
     assert run_due(SOON + datetime.timedelta(minutes=1)) == []
-    assert Reminder.objects.filter(kind=Kind.AGENDA_PUBLISHED, status=Reminder.Status.SENT).count() == 3
+    assert Reminder.objects.filter(kind=Kind.MEETING_INVITATION, status=Reminder.Status.SENT).count() == 3
 
     dutch, english = to(mails, members["nl"])[0], to(mails, members["en"])[0]
-    assert dutch.subject == f"De agenda van {published} is gepubliceerd"
+    assert dutch.subject == f"Uitnodiging: {published.long_name()}"
     assert dutch.body.startswith("Beste Anna Lid,")
-    assert english.subject == f"The agenda of {published} has been published"
-    assert english.body.startswith("Dear Ben Member,") and "starts on Monday 15 March 2027, 14:00" in english.body
+    assert english.body.startswith("Dear Ben Member,") and "When: Monday 15 March 2027, 14:00" in english.body
     for message in (dutch, english):
-        assert links_in(message.body) == [PORTAL + f"/vergaderingen/{published.pk}/"]
-    assert Reminder.objects.get(recipient=members["nl"]).link == reverse("meeting_detail", args=[published.pk])
+        # The meeting in the portal, and where to send apologies.
+        assert links_in(message.body) == [
+            PORTAL + f"/vergaderingen/{published.pk}/",
+            PORTAL + f"/vergaderingen/{published.pk}/afmelden/",
+        ]
+        # The calendar item the mail carries.
+        [(name, ics, mimetype)] = message.attachments
+        ics = ics.decode() if isinstance(ics, bytes) else ics
+        assert name == "uitnodiging.ics" and "method=REQUEST" in mimetype
+        assert "METHOD:REQUEST" in ics and f"UID:vergadering-{published.pk}@" in ics
+    assert Reminder.objects.get(recipient=members["nl"]).link == reverse("apology", args=[published.pk])
 
 
 def test_a_meeting_cancelled_before_sending_sends_no_agenda_notice(published, secretary, run_due):
     with time_machine.travel(EVENT + datetime.timedelta(minutes=1), tick=False):
         published.cancel(by=secretary, reason="Te weinig agendapunten.")
     assert run_due(SOON) == []
-    assert {(n.status, n.note) for n in notices(Kind.AGENDA_PUBLISHED).values()} == {
+    assert {(n.status, n.note) for n in notices(Kind.MEETING_INVITATION).values()} == {
         (Reminder.Status.SKIPPED, "no longer due")
     }
 
@@ -113,13 +121,14 @@ def test_a_member_who_left_the_body_before_sending_is_skipped_with_a_note(publis
         membership.save()
     mails = run_due(SOON)
     assert to(mails, members["en"]) == [] and len(to(mails, members["nl"])) == 1
-    left = Reminder.objects.get(kind=Kind.AGENDA_PUBLISHED, recipient=members["en"])
+    left = Reminder.objects.get(kind=Kind.MEETING_INVITATION, recipient=members["en"])
     assert left.status == Reminder.Status.SKIPPED and left.note == "no longer due" and not left.sent_at
 
 
-def test_a_notice_that_could_not_go_out_for_two_days_is_skipped_not_sent_late(published, run_due):
-    assert run_due(EVENT + datetime.timedelta(days=2, minutes=1)) == []
-    assert {(n.status, n.note) for n in notices(Kind.AGENDA_PUBLISHED).values()} == {
+def test_an_invitation_that_could_not_go_out_before_the_meeting_is_skipped_not_sent_late(published, run_due):
+    # Two days late is late, but the meeting is still to come: the invitation still helps then. Not after.
+    assert run_due(published.starts_at + datetime.timedelta(minutes=1)) == []
+    assert {(n.status, n.note) for n in notices(Kind.MEETING_INVITATION).values()} == {
         (Reminder.Status.SKIPPED, "its moment has passed")
     }
 
@@ -129,7 +138,7 @@ def test_notices_follow_the_delivery_choice(published, members, run_due, client_
     Person.objects.filter(pk=members["en"].pk).update(reminder_delivery=Person.Delivery.PORTAL)
     mails = run_due(SOON)
     assert [m.to for m in mails] == [[members["advisory"].email]]
-    sent = notices(Kind.AGENDA_PUBLISHED)
+    sent = notices(Kind.MEETING_INVITATION)
     assert sent[members["nl"].pk].delivery == Person.Delivery.DIGEST
     assert sent[members["en"].pk].delivery == Person.Delivery.PORTAL
 
@@ -137,12 +146,12 @@ def test_notices_follow_the_delivery_choice(published, members, run_due, client_
         assert send_digests() == 1
     digest = mail.outbox[-1]
     assert digest.to == [members["nl"].email]
-    assert f"{published}" in digest.body
+    assert published.long_name() in digest.body
     assert f"/vergaderingen/{published.pk}/" in digest.body
 
     with time_machine.travel(SOON, tick=False):
         page = client_for(members["nl"].user).get("/meldingen/").content.decode()
-    assert f"{published}" in page and "agenda gepubliceerd" in page  # the kind, as the list labels it
+    assert published.body.name in page and "vergaderuitnodiging" in page  # the kind, as the list labels it
 
 
 # 1. An item answered, sent back or put on an agenda: its submitter.

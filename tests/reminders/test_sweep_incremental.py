@@ -92,8 +92,9 @@ def test_a_change_in_one_body_plans_only_that_bodys_meetings(region, secretary, 
         MembershipFactory(body=region.other, person=PersonFactory(), role=Membership.Role.SECRETARY)
     with CaptureQueriesContext(connection) as run:
         assert sweep_at(FIRST + 2 * QUARTER) == 2
-    # The same with 3 or 30 meetings of the secretaries' body: none of them is planned again.
-    assert len(run) <= 60, len(run)
+    # The same with 3 or 30 meetings of the secretaries' body: none of them is planned again. (The bound grew
+    # from 60 when the invitation, its update and its cancellation became kinds that ask about the body.)
+    assert len(run) <= 70, len(run)
 
 
 def test_a_sweep_interrupted_after_a_chunk_resumes_and_leaves_no_object_half_planned(region, secretary, monkeypatch):

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,7 @@ from decisions import rules
 from decisions.models import CollegeDecision, CouncilTrack, RegionalProposal
 from governance.models import ConsultationBody
 from meetings.forms import DocumentForm
+from municipalities.models import Municipality
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -276,6 +279,33 @@ class CouncilTrackForm(forms.ModelForm):
     def _post_clean(self):
         # The model's own rules run in CouncilTrack.keep(), under the row lock.
         pass
+
+    def clean_council_item_url(self) -> str:
+        """The link must open the item in this council's own information system, not anywhere else."""
+        url = self.cleaned_data.get("council_item_url", "")
+        base = self.instance.municipality.council_information_system_url if self.instance.municipality_id else ""
+        if url and base and urlsplit(url).hostname != urlsplit(base).hostname:
+            raise forms.ValidationError(
+                _("This link does not lead to the council information system of %(municipality)s (%(host)s).")
+                % {"municipality": self.instance.municipality, "host": urlsplit(base).hostname}
+            )
+        if url and urlsplit(url).scheme not in ("https", "http"):
+            raise forms.ValidationError(_("Give a web address that starts with https://."))
+        return url
+
+
+class CouncilSystemForm(forms.ModelForm):
+    """The griffie's council information system: its kind and address, and where its meeting dates come from."""
+
+    class Meta:
+        model = Municipality
+        fields = ["council_system", "council_information_system_url", "council_calendar_url"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("council_calendar_url") and not data.get("council_system"):
+            self.add_error("council_system", _("Choose the kind of system the dates come from."))
+        return data
 
 
 class LeadTimeForm(forms.Form):

@@ -1114,6 +1114,25 @@ class CouncilTrack(Timestamped):
     # on a working day (the working-day rule, core/periods.py). The opinion period itself is a term of the
     # Wgr, which the Algemene termijnenwet lengthens rather than shortens, so its end is left as it is.
 
+    def reachable_council_dates(
+        self, today: datetime.date, limit: int = 6
+    ) -> list[tuple[datetime.date, datetime.date]]:
+        """Backward planning on the council's real dates (imported from its information system): the coming
+        council meetings the college can still make, each with the day the college must have decided by and
+        whether it lies after the council window closes."""
+        lead = datetime.timedelta(weeks=self.municipality.council_lead_weeks)
+        options = []
+        for meeting in self.municipality.council_meetings.filter(starts_at__date__gte=today, cancelled=False).order_by(
+            "starts_at"
+        )[:50]:
+            day = timezone.localdate(meeting.starts_at)
+            college = working_day_on_or_before(day - lead)
+            if meeting.is_council and college >= today:
+                options.append((day, college, bool(self.window_end and day > self.window_end)))
+            if len(options) >= limit:
+                break
+        return options
+
     @property
     def latest_college_decision(self) -> datetime.date | None:
         """When the college must have decided (for a two-step track: its intended decision) to reach the

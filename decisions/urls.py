@@ -32,5 +32,6 @@ urlpatterns = [
     path("griffie/", views.griffier_dashboard, name="griffier_dashboard"),
     path("raadstrajecten/<int:pk>/", views.council_track_edit, name="council_track_edit"),
     path("gemeenten/<int:pk>/doorlooptijd/", views.lead_time_edit, name="lead_time_edit"),
+    path("gemeenten/<int:pk>/raadsinformatiesysteem/", views.council_system_edit, name="council_system_edit"),
     path("vergaderingen/<int:pk>/besluitenlijst.pdf", views.decision_list_pdf, name="decision_list_pdf"),
 ]

@@ -19,6 +19,7 @@ from decisions import access
 from decisions.forms import (
     CooperationFilterForm,
     CouncilDashboardFilterForm,
+    CouncilSystemForm,
     CouncilTrackForm,
     IntendedForm,
     LeadTimeForm,
@@ -35,7 +36,7 @@ from decisions.forms import (
 from decisions.models import CollegeDecision, ProposalDocument, RegionalProposal, StaleDecision
 from meetings.access import bodies_prepared_by, get_meeting_for_user, is_coordinator
 from meetings.models import Minutes
-from municipalities.models import Municipality
+from municipalities.models import CouncilMeetingDate, Municipality
 
 CONFLICT = 409
 # The most proposals a matrix page may hold when asked (?per_page=): each row has a cell per municipality.
@@ -685,7 +686,19 @@ def griffier_dashboard(request: HttpRequest) -> HttpResponse:
     form, scope, show = _dashboard_scope(request)
     # The councils in scope read first and filtered on by id: a guardian subquery in the filter is planned
     # for most of the country and reads every track.
-    municipalities = list(scope.order_by("name"))
+    municipalities = list(
+        scope.order_by("name").prefetch_related(
+            Prefetch(
+                "council_meetings",
+                queryset=CouncilMeetingDate.objects.filter(starts_at__gte=timezone.now(), cancelled=False).order_by(
+                    "starts_at"
+                ),
+                to_attr="upcoming_council_dates",
+            )
+        )
+    )
+    for municipality in municipalities:
+        municipality.next_council_dates = municipality.upcoming_council_dates[:4]
     tracks = CouncilTrack.objects.with_leaving().filter(
         municipality__in=[municipality.pk for municipality in municipalities],
         proposal__status__in=[RegionalProposal.Status.SENT, RegionalProposal.Status.DECIDED],
@@ -740,7 +753,35 @@ def council_track_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("griffier_dashboard")
         else:
             status = 400
-    return render(request, "decisions/council_track_form.html", {"form": form, "track": track}, status=status)
+    council_options = track.reachable_council_dates(timezone.localdate())
+    context = {"form": form, "track": track, "council_options": council_options}
+    return render(request, "decisions/council_track_form.html", context, status=status)
+
+
+def council_system_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The griffie's council information system, and the council dates imported from it."""
+    from municipalities.tasks import import_council_dates
+
+    municipality = get_object_or_404(Municipality, pk=pk)
+    if not request.user.has_perm("municipalities.keep_council_tracks", municipality):
+        raise Http404
+    form = CouncilSystemForm(request.POST or None, instance=municipality)
+    status = 200
+    if request.method == "POST" and "fetch" in request.POST and municipality.council_calendar_url:
+        import_council_dates.delay_on_commit(municipality.pk)
+        messages.success(request, _("The dates are being fetched; reload this page in a minute."))
+        return redirect("council_system_edit", pk=municipality.pk)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            if municipality.council_calendar_url:
+                import_council_dates.delay_on_commit(municipality.pk)
+            messages.success(request, _("The council information system of %(m)s is saved.") % {"m": municipality})
+            return redirect("council_system_edit", pk=municipality.pk)
+        status = 400
+    upcoming = municipality.council_meetings.filter(starts_at__gte=timezone.now()).order_by("starts_at")[:20]
+    context = {"form": form, "municipality": municipality, "upcoming": upcoming}
+    return render(request, "decisions/council_system_form.html", context, status=status)
 
 
 def lead_time_edit(request: HttpRequest, pk: int) -> HttpResponse:

@@ -38,11 +38,34 @@ class Municipality(Timestamped):
         help_text=_("The code of Statistics Netherlands, e.g. GM0392."),
     )
     website = models.URLField(_("website"), blank=True)
+
+    class CouncilSystem(models.TextChoices):
+        NOTUBIZ = "notubiz", "NotuBiz"
+        IBABS = "ibabs", "iBabs"
+        GO = "go", "GO (Gemeentelijke Oplossingen)"
+        OTHER = "other", _("other")
+
+    council_system = models.CharField(
+        _("kind of council information system"), max_length=20, choices=CouncilSystem.choices, blank=True
+    )
     council_information_system_url = models.URLField(
         _("council information system"),
         blank=True,
-        help_text=_("Link to the council's own information system (NotuBiz, iBabs, ...)."),
+        help_text=_(
+            "The address of the council's own information system (NotuBiz, iBabs, GO, ...). A council track's "
+            "link to its council item must lie on this address."
+        ),
     )
+    council_calendar_url = models.URLField(
+        _("council meeting dates to import"),
+        blank=True,
+        help_text=_(
+            "An iCalendar feed (.ics) or an OParl meeting list or body of the council information system, as the "
+            "griffie gives it. The portal fetches the council's meeting dates from it every night."
+        ),
+    )
+    council_dates_fetched_at = models.DateTimeField(_("dates last fetched"), null=True, blank=True, editable=False)
+    council_dates_error = models.CharField(_("last fetch failed"), max_length=300, blank=True, editable=False)
     council_lead_weeks = models.PositiveSmallIntegerField(
         _("college decision before the council date (weeks)"),
         default=6,
@@ -65,6 +88,37 @@ class Municipality(Timestamped):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CouncilMeetingDate(models.Model):
+    """A meeting of a municipal council or of one of its committees, imported from the council's own system."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="council_meetings"
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    # The identifier the source gives it (an iCalendar UID, an OParl id), so that a new import replaces it.
+    source_id = models.CharField(max_length=500)
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+
+    class Meta:
+        ordering = ["municipality", "starts_at"]
+        verbose_name = _("council meeting date")
+        verbose_name_plural = _("council meeting dates")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "source_id"], name="council_meeting_once_per_source_id")
+        ]
+        indexes = [models.Index(fields=["municipality", "starts_at"], name="council_meeting_upcoming")]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.name} {timezone.localtime(self.starts_at):%d-%m-%Y %H:%M}"
+
+    @property
+    def is_council(self) -> bool:
+        """A plenary council meeting rather than a committee, as far as the name tells."""
+        name = self.name.lower()
+        return "raad" in name and "commissie" not in name
 
 
 class RegionalOrganisation(Timestamped):

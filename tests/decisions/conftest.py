@@ -80,3 +80,23 @@ def covenant(db) -> Covenant:
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def griffiers(covenant):
+    """A griffier per municipality of the covenant, who logs in."""
+    users = {}
+    for name, municipality in covenant.municipalities.items():
+        person = PersonFactory(with_login=True, surname=f"Griffier {name}")
+        OfficeFactory(person=person, role=Office.Role.GRIFFIER, municipality=municipality, starts_on=D(2020, 1, 1))
+        users[name] = person.user
+    return users
+
+
+@pytest.fixture
+def sent(covenant, coordinator):
+    """A proposal sent to the colleges on 1 November 2026, to reach the councils between 8 and 29 November."""
+    proposal = covenant.proposal(council_window_from=D(2026, 11, 8), council_window_to=D(2026, 11, 29))
+    covenant.adopt(proposal, coordinator)
+    proposal.send(by=coordinator, on=D(2026, 11, 1))
+    return proposal

@@ -16,24 +16,6 @@ D = datetime.date
 Track = CouncilTrack
 
 
-@pytest.fixture
-def griffiers(covenant):
-    users = {}
-    for name, municipality in covenant.municipalities.items():
-        person = PersonFactory(with_login=True, surname=f"Griffier {name}")
-        OfficeFactory(person=person, role=Office.Role.GRIFFIER, municipality=municipality, starts_on=D(2020, 1, 1))
-        users[name] = person.user
-    return users
-
-
-@pytest.fixture
-def sent(covenant, coordinator):
-    proposal = covenant.proposal(council_window_from=D(2026, 11, 8), council_window_to=D(2026, 11, 29))
-    covenant.adopt(proposal, coordinator)
-    proposal.send(by=coordinator, on=D(2026, 11, 1))
-    return proposal
-
-
 def track_of(proposal, name) -> CouncilTrack:
     return proposal.council_tracks.select_related("municipality", "proposal").get(municipality__name=name)
 

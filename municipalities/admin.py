@@ -15,7 +15,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from municipalities import invitations
 from municipalities.forms import OfficeForm
-from municipalities.models import Municipality, Office, Person, Portfolio, RegionalOrganisation, today
+from municipalities.models import (
+    CouncilMeetingDate,
+    Municipality,
+    Office,
+    Person,
+    Portfolio,
+    RegionalOrganisation,
+    today,
+)
 
 
 class CurrentFilter(admin.SimpleListFilter):
@@ -40,8 +48,25 @@ class CurrentFilter(admin.SimpleListFilter):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "cbs_code", "website"]
+    list_display = ["name", "cbs_code", "website", "council_system"]
     search_fields = ["name", "cbs_code"]
+    readonly_fields = ["council_dates_fetched_at", "council_dates_error"]
+
+
+@admin.register(CouncilMeetingDate)
+class CouncilMeetingDateAdmin(admin.ModelAdmin):
+    """Imported from each council's system (municipalities/council_dates.py): read here, changed there."""
+
+    list_display = ["municipality", "starts_at", "name", "cancelled"]
+    list_filter = ["municipality", "cancelled"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["municipality"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(RegionalOrganisation)

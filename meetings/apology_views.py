@@ -25,7 +25,7 @@ class ApologyForm(forms.ModelForm):
         model = Apology
         fields = ["replacement", "replacement_name", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
-        labels = {"replacement": gettext_lazy("Who comes in your place (optional)")}
+        labels = {"replacement": gettext_lazy("Who comes in your place")}
 
     def __init__(self, *args, person: Person, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)

@@ -136,7 +136,11 @@ def _fill_attendance(meeting: Meeting) -> None:
             seen.add(apology.replacement_id)
             rows.append(
                 Attendance(
-                    meeting=meeting, person=apology.replacement, capacity=row.capacity, on_behalf_of=row.on_behalf_of
+                    meeting=meeting,
+                    person=apology.replacement,
+                    # A replacement sits as a member: the chair's place goes to the vice-chair, not to them.
+                    capacity=Attendance.Capacity.MEMBER if row.capacity == Attendance.Capacity.CHAIR else row.capacity,
+                    on_behalf_of=row.on_behalf_of,
                 )
             )
         elif apology.replacement_name:

@@ -71,7 +71,7 @@ COLLEGE_ROLES = {
     Office.Role.ALDERMAN: ("wethouder", True),
 }
 COUNCIL_ROLES = {
-    # The mayor chairs the council without a vote (Gemeentewet art. 9); members vote.
+    # The mayor chairs the council (Gemeentewet art. 9) and is no member of it, so has no vote; its members vote.
     Office.Role.MAYOR: ("voorzitter", False),
     Office.Role.COUNCIL_MEMBER: ("raadslid", True),
 }

@@ -41,4 +41,7 @@ app.conf.task_routes = {
     "accounts.tasks.deactivate_unused_accounts": {"queue": "sweeps"},
     "accounts.tasks.clear_expired_sessions": {"queue": "sweeps"},
     "audit.tasks.prune_audit_trail": {"queue": "sweeps"},
+    # The councils' meeting dates, read from their own systems at night: slow outside sources, never urgent.
+    "municipalities.tasks.import_all_council_dates": {"queue": "sweeps"},
+    "municipalities.tasks.import_council_dates": {"queue": "sweeps"},
 }

@@ -114,13 +114,16 @@ class MailCounter:
     def __init__(self, delay: float = 0.0):
         self.delay = delay
         self.message_ids: list[str] = []
+        self.calendar_parts: list[str] = []  # the calendar items the accepted mails carried
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope) -> str:
         await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content)
+        calendar = [part.get_content_type() for part in message.walk() if part.get_content_type() == "text/calendar"]
         with self.lock:
             self.message_ids.append(message["Message-ID"])
+            self.calendar_parts.extend(calendar)
         return "250 Message accepted"
 
     def count(self) -> int:
@@ -409,3 +412,44 @@ def test_with_redis_down_for_a_minute_nobody_gets_an_error_and_every_reminder_go
     )
     assert len(ids) == len(set(ids)) == created
     assert set(ids) == {r.stable_message_id for r in Reminder.objects.filter(status=Reminder.Status.SENT)}
+
+
+def test_120_invitations_with_their_calendar_item_arrive_once_through_a_worker_restart(worker, smtp, redis_server):
+    """Publishing an agenda invites every member; the worker dies mid-send and the invitations still arrive,
+    each with the meeting as a calendar item."""
+    from governance.models import Membership as Seat
+    from tests.factories import MembershipFactory
+
+    region = Region()
+    secretary = region.seat(region.secretaries, Seat.Role.SECRETARY)
+    for n in range(120):
+        MembershipFactory(body=region.secretaries, person=PersonFactory(given_name=f"Lid{n}"), starts_on=D(2021, 1, 1))
+    meeting = Meeting.for_body(region.secretaries, timezone.now() + datetime.timedelta(days=14))
+    meeting.save()
+    meeting.publish(by=secretary)
+    due = Reminder.objects.filter(kind=Reminder.Kind.MEETING_INVITATION, status=Reminder.Status.PENDING)
+    assert due.count() == 120
+    expected = {r.stable_message_id for r in due}
+    fast_janitor()
+
+    with broker(redis_server.url):
+        assert dispatch_due_reminders() == 120
+        wait_for(lambda: smtp.count() >= 30, 60, what="the first 30 invitations")
+        worker.kill()
+        worker.start()
+
+        def all_sent() -> bool:
+            return_stuck_reminders()
+            dispatch_due_reminders()
+            return (
+                Reminder.objects.filter(kind=Reminder.Kind.MEETING_INVITATION, status=Reminder.Status.SENT).count()
+                == 120
+            )
+
+        wait_for(all_sent, 120, interval=1, what="all 120 invitations sent")
+    time.sleep(2)
+    ids = smtp.message_ids
+    record("invitations through a worker kill", {"invitations": 120, "accepted": len(ids), "unique": len(set(ids))})
+    assert set(ids) == expected
+    assert all("text/calendar" in kind for kind in smtp.calendar_parts)
+    assert len(smtp.calendar_parts) == len(ids)

@@ -21,6 +21,8 @@ QUEUES = {
     "accounts.tasks.deactivate_unused_accounts": "sweeps",
     "accounts.tasks.clear_expired_sessions": "sweeps",
     "audit.tasks.prune_audit_trail": "sweeps",
+    "municipalities.tasks.import_all_council_dates": "sweeps",
+    "municipalities.tasks.import_council_dates": "sweeps",
 }
 
 

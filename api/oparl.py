@@ -338,7 +338,6 @@ def system(ctx: Context) -> dict:
             "license": LICENSE,
             "body": ctx.url("oparl_bodies"),
             "website": ctx.url("public_home"),
-            "product": "https://schema.oparl.org/1.1/",
             "web": ctx.url("public_home"),
         }
     )

@@ -64,7 +64,11 @@ def calendar(events: list[Event], *, name: str, method: str = "PUBLISH") -> Cale
     cal.add("x-wr-timezone", "Europe/Amsterdam")
     for item in events:
         cal.add_component(item)
-    cal.add_missing_timezones()
+    # The time zone's rules only for the years the events span (icalendar writes one line per change).
+    starts = [item.decoded("dtstart").date() for item in events] or [timezone.localdate()]
+    cal.add_missing_timezones(
+        first_date=datetime.date(min(starts).year - 1, 1, 1), last_date=datetime.date(max(starts).year + 2, 1, 1)
+    )
     return cal
 
 

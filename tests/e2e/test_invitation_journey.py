@@ -57,6 +57,13 @@ def test_the_mayor_is_invited_sends_apologies_with_a_replacement_and_the_attenda
     expect(page.get_by_text("Uw afmelding is doorgegeven aan de secretaris")).to_be_visible()
     expect(page.get_by_text(f"In uw plaats komt: {alderman.full_name}.")).to_be_visible()
 
+    # His own calendar address holds the meeting; the page meets WCAG.
+    page.get_by_role("link", name="Mijn agenda").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn agenda")
+    assert_accessible(page)
+    feed = page.request.get(page.get_by_label("Adres van uw agenda").input_value())
+    assert feed.ok and f"UID:vergadering-{meeting.pk}@" in feed.text()
+
     # The secretary sees who comes, and the attendance form starts from it.
     secretary.goto(f"/vergaderingen/{meeting.pk}/")
     expect(secretary.get_by_text(f"{mayor.full_name} – vervangen door {alderman.full_name}")).to_be_visible()

@@ -9,9 +9,11 @@ from urllib.parse import urlparse
 
 import jsonschema
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from meetings.models import Meeting, MinutesItem, Purpose
 from publication import actions
@@ -54,6 +56,8 @@ def world(db, coordinator):
     for publication in (agenda, published_minutes, decision):
         render_publication_pdf(publication.pk)
     world.unsigned = world.proposal.college_decisions.get(municipality__name="Heemstede")
+    world.planned = Meeting.for_body(world.body, world.meeting.starts_at + datetime.timedelta(days=30))
+    world.planned.save()  # a draft agenda: never in the API
     return world
 
 
@@ -166,6 +170,7 @@ def test_the_api_shows_what_the_public_side_shows_and_nothing_else(world):
     "path",
     [
         "meeting/999999/",
+        "meeting/{planned}/",
         "meeting/abc/",
         "meeting/١٢/",
         "agendaitem/{secret}/",
@@ -188,6 +193,7 @@ def test_what_is_not_public_answers_404_whatever_it_is(world, path):
         unredacted=world.partial_document.versions.get(redacted=False).pk,
         unsigned=world.unsigned.pk,
         secretary=world.secretary.person.pk,
+        planned=world.planned.pk,
     )
     response = get(ROOT + path)
     assert response.status_code == 404
@@ -200,7 +206,9 @@ def test_a_withdrawn_agenda_leaves_deleted_objects_that_only_modified_since_list
     before = get(meeting_url).json()
     assert before["name"] and "deleted" not in before
     publication = Publication.objects.live().get(kind=Kind.AGENDA, meeting=world.meeting)
-    publication.withdraw(by=world.secretary, reason="Verkeerde versie")
+    # A minute later (OParl's times have whole seconds).
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
+        publication.withdraw(by=world.secretary, reason="Verkeerde versie")
 
     for url in (meeting_url, item_url):
         response = get(url)

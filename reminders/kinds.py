@@ -1079,8 +1079,13 @@ class MeetingInvitation(EventNotice):
     def fresh_until(self, meeting: Meeting, moment: datetime.datetime) -> datetime.datetime:
         return meeting.starts_at
 
+    def preload(self, objects, lookups: Lookups) -> None:
+        # A batch asks once per reminder: the invitees of each meeting are worked out once for the batch.
+        for meeting in objects:
+            meeting._invitees = meeting.invitees()
+
     def recipients(self, meeting: Meeting) -> list[Person]:
-        return meeting.invitees()
+        return meeting._invitees if hasattr(meeting, "_invitees") else meeting.invitees()
 
     def may_open(self, user, meeting: Meeting) -> bool:
         return True  # an invitation needs no log-in: it says only who meets when and where
@@ -1146,7 +1151,8 @@ class MeetingUpdate(MeetingInvitation):
                 status=Reminder.Status.SENT,
             ).values_list("recipient", flat=True)
         )
-        return [person for person in meeting.invitees() if person.pk in invited] if invited else []
+        invitees = MeetingInvitation.recipients(self, meeting) if invited else []
+        return [person for person in invitees if person.pk in invited]
 
     def moment_of(self, meeting: Meeting) -> datetime.datetime | None:
         if meeting.status != Meeting.Status.PUBLISHED or not meeting.rescheduled_at or not meeting.published_at:

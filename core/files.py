@@ -9,12 +9,19 @@ from django.core.files.uploadhandler import FileUploadHandler
 
 def sha256_of(upload) -> str:
     """The SHA-256 of an uploaded file; the file is left at its start for whoever stores it."""
+    return checksums_of(upload)[0]
+
+
+def checksums_of(upload) -> tuple[str, str]:
+    """The SHA-256 (the portal's own checks) and the SHA-512 (what OParl's File names) of an uploaded file,
+    in one read; the file is left at its start."""
     upload.seek(0)
-    digest = hashlib.sha256()
+    sha256, sha512 = hashlib.sha256(), hashlib.sha512()
     for chunk in upload.chunks():
-        digest.update(chunk)
+        sha256.update(chunk)
+        sha512.update(chunk)
     upload.seek(0)
-    return digest.hexdigest()
+    return sha256.hexdigest(), sha512.hexdigest()
 
 
 # The longest file name the portal keeps: the original_name columns hold 200 characters. Django itself cuts

@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core import limits
-from core.files import sha256_of, shortened_name
+from core.files import checksums_of, shortened_name
 from core.models import Timestamped
 from core.periods import deadline_on_working_day
 from core.workflow import StatusWorkflow, TransitionNotAllowed
@@ -842,7 +842,7 @@ class Document(Timestamped):
         return versions[-1] if versions else None
 
     def add_version(self, upload, *, by, content_type: str, redacted: bool = False) -> DocumentVersion:
-        checksum = sha256_of(upload)
+        checksum, sha512 = checksums_of(upload)
         meeting = self.item.meeting if self.item_id else None
         late = bool(meeting and timezone.now() > meeting.documents_deadline)
         with transaction.atomic():
@@ -858,6 +858,7 @@ class Document(Timestamped):
                 content_type=content_type,
                 size=upload.size,
                 sha256=checksum,
+                sha512=sha512,
                 uploaded_by=by,
                 is_late=late,
                 redacted=redacted,
@@ -884,6 +885,7 @@ class Document(Timestamped):
                 content_type=v.content_type,
                 size=v.size,
                 sha256=v.sha256,
+                sha512=v.sha512,
                 uploaded_by_id=v.uploaded_by_id,
                 uploaded_at=v.uploaded_at,
                 is_late=v.is_late,
@@ -904,6 +906,9 @@ class DocumentVersion(models.Model):
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    # What OParl's File carries (sha512Checksum); empty for a version stored before it was kept, until
+    # `manage.py fill_sha512` has read it.
+    sha512 = models.CharField(_("SHA-512 checksum"), max_length=128, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     is_late = models.BooleanField(_("late"), default=False)

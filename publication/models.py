@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import limits
-from core.files import sha256_of
+from core.files import checksums_of
 from core.workflow import TransitionNotAllowed
 from publication import diwoo
 
@@ -108,6 +108,7 @@ class Publication(models.Model):
     # The PDF as published, kept with its checksum (rendered by a task after the act; a covenant's is uploaded).
     file = models.FileField(_("file"), upload_to="publications/%Y/", max_length=200, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
+    sha512 = models.CharField(max_length=128, blank=True)  # OParl's File.sha512Checksum
     size = models.PositiveBigIntegerField(null=True, blank=True)
 
     history = HistoricalRecords()
@@ -200,10 +201,10 @@ class Publication(models.Model):
 
     def attach(self, upload) -> None:
         """Keeps an uploaded file (a signed covenant) as the publication's PDF, with its checksum."""
-        self.sha256 = sha256_of(upload)
+        self.sha256, self.sha512 = checksums_of(upload)
         self.size = upload.size
         self.file.save(self.file_name, upload, save=False)
-        self.save(update_fields=["file", "sha256", "size"])
+        self.save(update_fields=["file", "sha256", "sha512", "size"])
 
     @property
     def lastmod(self) -> datetime.datetime:

@@ -76,6 +76,7 @@ def render_publication_pdf(publication_id: int) -> int | None:
         content = render_pdf(template, context, archive=publication.kind != Publication.Kind.AGENDA)
     publication.file.save(publication.file_name, ContentFile(content), save=False)
     publication.sha256 = hashlib.sha256(content).hexdigest()
+    publication.sha512 = hashlib.sha512(content).hexdigest()
     publication.size = len(content)
-    publication.save(update_fields=["file", "sha256", "size"])
+    publication.save(update_fields=["file", "sha256", "sha512", "size"])
     return publication.pk

@@ -3,6 +3,7 @@ leading to an object of the announced type, nothing that the public side does no
 as deleted objects, the filters and pages of the specification, and a fixed number of queries per page."""
 
 import datetime
+import hashlib
 import json
 from pathlib import Path
 from urllib.parse import urlparse
@@ -266,6 +267,7 @@ def test_files_answer_with_their_bytes_inline_and_as_a_download(world):
     version = world.public_document.versions.get()
     file = get(f"{ROOT}file/document-{version.pk}/").json()
     assert file["size"] == version.size and file["mimeType"] == "application/pdf"
+    assert file["sha512Checksum"] == hashlib.sha512(version.file.open("rb").read()).hexdigest()
     inline = get(file["accessUrl"])
     assert inline.status_code == 200 and not inline["Content-Disposition"].startswith("attachment")
     download = get(file["downloadUrl"])

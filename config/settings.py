@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "municipalities",
     "accounts",
     "governance",
+    "arrangements",
     "meetings",
     "decisions",
     "reminders",

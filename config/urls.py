@@ -45,4 +45,5 @@ urlpatterns = [
     path("", include("publication.urls")),
     path("", include("search.urls")),
     path("", include("api.urls")),
+    path("", include("arrangements.urls")),
 ]

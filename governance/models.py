@@ -247,6 +247,9 @@ class ConsultationBody(Timestamped):
         REGIONAL_AGENDA_COMMITTEE = "regional_agenda_committee", _("regional agenda committee")
         COORDINATION = "coordination", _("coordination meeting")
         JOINT_COUNCIL = "joint_council", _("joint council meeting")
+        # The boards of a joint arrangement (arrangements.JointArrangement; Wgr art. 12 and 13).
+        GENERAL_BOARD = "general_board", _("general board of a joint arrangement")
+        DAILY_BOARD = "daily_board", _("daily board of a joint arrangement")
 
     class Frequency(models.TextChoices):
         WEEKLY = "weekly", _("every week")

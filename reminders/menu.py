@@ -52,7 +52,8 @@ SECTIONS = {
         "decision_record",
         "decision_intended",
     },
-    "griffier_dashboard": {"council_track_edit"},
+    "griffier_dashboard": {"council_track_edit", "council_system_edit"},
+    "arrangement_register": {"arrangement_detail"},
     "my_submissions": {"submission_detail", "submission_create"},
     "programme_list": {"programme_detail", "programme_create"},
     "evaluation_list": {"evaluation_list_year", "evaluation_edit"},
@@ -121,7 +122,11 @@ def menu_for(desk: Desk, url_name: str | None) -> list[Group]:
             _("Decisions"),
             [
                 *(
-                    [item(_("Regional proposals"), "proposal_matrix"), item(_("Work programmes"), "programme_list")]
+                    [
+                        item(_("Regional proposals"), "proposal_matrix"),
+                        item(_("Work programmes"), "programme_list"),
+                        item(_("Joint arrangements"), "arrangement_register"),
+                    ]
                     if roles.reads_proposals
                     else []
                 ),

@@ -3,6 +3,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from arrangements.demo import load_arrangements
 from decisions.demo import load_proposals
 from governance import demo
 from meetings.actions import open_monthly_evaluations
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         load_minutes(region)
         load_proposals(region)
         publications = load_publications(region)
+        arrangements = load_arrangements(region)
         evaluations = open_monthly_evaluations()
         plan_all()
         pending = Reminder.objects.filter(status=Reminder.Status.PENDING)
@@ -47,7 +49,7 @@ class Command(BaseCommand):
                 f"Demo region loaded: {len(region.municipalities)} municipalities, "
                 f"{len(region.cooperations)} cooperations, {len(region.bodies)} bodies, "
                 f"{len(region.people)} people, the next meetings of each body and regional proposals in every state; "
-                f"{publications} Woo publications on /openbaar/; "
+                f"{publications} Woo publications on /openbaar/; {len(arrangements)} joint arrangements; "
                 f"{len(evaluations)} monthly evaluation(s) opened; {planned} reminders planned, of which {due} are "
                 "due now and go out within a minute once the worker and beat run."
             )

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -201,6 +202,6 @@ class FinancialKey(Timestamped):
             raise ValidationError(
                 {
                     "share": _("The shares of %(year)s would add up to %(total)s%%, more than 100%%.")
-                    % {"year": self.year, "total": total}
+                    % {"year": self.year, "total": number_format(total, decimal_pos=2)}
                 }
             )

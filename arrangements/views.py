@@ -1,10 +1,10 @@
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from arrangements.access import can_read_register, get_arrangement_for_user
-from arrangements.models import JointArrangement
+from arrangements.models import FinancialKey, JointArrangement
 from core.pagination import paginate
 from core.periods import active_on_q
 from governance.models import Membership
@@ -22,7 +22,15 @@ def register(request: HttpRequest) -> HttpResponse:
                 "participations",
                 filter=active_on_q(today, start="participations__joined_on", end="participations__left_on"),
             ),
-            key_total=Sum("financial_keys__share", filter=Q(financial_keys__year=today.year)),
+            # A subquery, not a second join: joined with the participations the sum would count each share
+            # once per participant.
+            key_total=Subquery(
+                FinancialKey.objects.filter(arrangement=OuterRef("pk"), year=today.year)
+                .order_by()
+                .values("arrangement")
+                .annotate(total=Sum("share"))
+                .values("total")[:1]
+            ),
         )
         .order_by("name")
     )

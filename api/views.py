@@ -110,7 +110,10 @@ def _times(request: HttpRequest) -> dict:
         value = request.GET.get(name)
         if value is None:
             continue
-        parsed = parse_datetime(value) if len(value) <= 40 else None
+        try:
+            parsed = parse_datetime(value) if len(value) <= 40 else None
+        except ValueError:  # well formed but no real moment, such as month 13
+            parsed = None
         if parsed is None or parsed.tzinfo is None:
             raise BadRequest(
                 f"{name} moet een volledige datum en tijd met tijdzone zijn, zoals 2026-01-01T00:00:00+01:00."
@@ -327,14 +330,12 @@ def resolve_consultation(ctx: Context, key: str) -> dict | None:
         return None
     kind, pk = parsed
     if kind == "item":
-        for paper in (_one(oparl.bundle_items(), pages.papers, ctx, pk),):
-            if paper:
-                return paper["consultation"][0]
+        bundle = _one(oparl.bundle_items(), pages.papers, ctx, pk)
+        if bundle:
+            return bundle["consultation"][0]
         item = public.public_items().filter(pk=pk).first()
         proposal = item and oparl.proposals().filter(agenda_item=item, live=True).first()
-        if not proposal:
-            return None
-        return next(c for c in pages.papers(ctx, [proposal])[0]["consultation"] if c["id"].endswith(f"/item-{pk}/"))
+        return _consultation_in(pages.papers(ctx, [proposal])[0], f"item-{pk}") if proposal else None
     if kind == "college":
         decision = CollegeDecision.objects.filter(pk=pk, publications__kind=Publication.Kind.COLLEGE_DECISION).first()
         if not decision:
@@ -342,8 +343,9 @@ def resolve_consultation(ctx: Context, key: str) -> dict | None:
         if not public.public_decisions().filter(pk=pk).exists():
             return oparl.consultation_of_decision(ctx, decision, False, None)
         proposal = oparl.proposals().filter(pk=decision.proposal_id).first()
-        paper = pages.papers(ctx, [proposal])[0]
-        return next(c for c in paper.get("consultation", []) if c["id"].endswith(f"/college-{pk}/"))
+        found = _consultation_in(pages.papers(ctx, [proposal])[0], f"college-{pk}") if proposal else None
+        # Of a proposal withdrawn since, the Paper is deleted; the published decision's consultation stands.
+        return found or oparl.consultation_of_decision(ctx, decision, True, None)
     track = CouncilTrack.objects.filter(pk=pk).first()
     if (
         not track
@@ -353,6 +355,10 @@ def resolve_consultation(ctx: Context, key: str) -> dict | None:
     ):
         return None
     return oparl.consultation_of_track(ctx, track)
+
+
+def _consultation_in(paper: dict, key: str) -> dict | None:
+    return next((c for c in paper.get("consultation", []) if c["id"].endswith(f"/{key}/")), None)
 
 
 def resolve_file(ctx: Context, key: str) -> dict | None:

@@ -239,7 +239,14 @@ def test_filters_pages_and_bad_parameters(world):
     future = "2100-01-01T00:00:00+01:00"
     assert get(body["meeting"], modified_since=future).json()["data"] == []
     assert get(body["meeting"], created_until=future).json()["data"]
-    for bad in ({"modified_since": "gisteren"}, {"modified_since": "2026-01-01"}, {"page": "0"}, {"limit": "x"}):
+    for bad in (
+        {"modified_since": "gisteren"},
+        {"modified_since": "2026-01-01"},
+        {"modified_since": "2026-13-45T00:00:00+01:00"},
+        {"created_until": "x" * 10_000},
+        {"page": "0"},
+        {"limit": "x"},
+    ):
         response = get(body["meeting"], **bad)
         assert response.status_code == 400
         assert response.json()["error"]
@@ -305,3 +312,14 @@ def test_every_list_takes_the_same_number_of_queries_at_two_sizes(world):
     _grow(world, 4)
     large = {url: _queries(url) for url in lists}
     assert large == small
+
+
+def test_a_proposal_withdrawn_after_a_college_published_its_decision_leaves_a_deleted_paper(world, coordinator):
+    world.proposal.withdraw(by=coordinator, reason="De regio ziet af van het voorstel.")
+    paper = get(f"{ROOT}paper/proposal-{world.proposal.pk}/")
+    assert paper.status_code == 200 and paper.json()["deleted"] is True
+    # The college's published decision still stands as its own consultation.
+    consultation = get(f"{ROOT}consultation/college-{world.decision.pk}/")
+    assert consultation.status_code == 200
+    assert consultation.json()["regioportaal:outcome"] == "ingestemd"
+    jsonschema.Draft7Validator(schema("Consultation")).validate(consultation.json())

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q
 from api import oparl
 from api.oparl import Context
 from decisions.models import CouncilTrack, RegionalProposal
-from governance.models import Membership
+from governance.models import Cooperation, Membership
 from meetings.models import AgendaItem, DocumentVersion, Meeting, MinutesItem
 from municipalities.models import Municipality, Person
 from publication import public
@@ -199,6 +199,21 @@ def memberships(ctx: Context, rows: list) -> list[dict]:
     return out
 
 
+def cooperations_held_by(body_key: str) -> list[Cooperation]:
+    """The known cooperations whose organisations a regional Body holds: a regional organisation's, or a
+    cooperation of its own; none for a municipality or a key of no Body."""
+    parsed = oparl.split_key(body_key)
+    if not parsed or parsed[0] not in ("organisation", "cooperation"):
+        return []
+    kind, pk = parsed
+    cooperations = oparl.known_cooperations().select_related("organisation")
+    if kind == "organisation":
+        cooperations = cooperations.filter(organisation_id=pk)
+    else:
+        cooperations = cooperations.filter(pk=pk, organisation=None)
+    return list(cooperations.order_by("pk"))
+
+
 def organizations_of(body_key: str) -> list:
     """The organisations a Body holds, as (kind, object) pairs, in a fixed order."""
     if body_key.startswith("gm"):
@@ -206,18 +221,7 @@ def organizations_of(body_key: str) -> list:
         if not municipality:
             return []
         return [("college", municipality), ("council", municipality)]
-    parsed = oparl.split_key(body_key)
-    if not parsed:
-        return []
-    kind, pk = parsed
-    cooperations = oparl.known_cooperations().select_related("organisation")
-    if kind == "organisation":
-        cooperations = cooperations.filter(organisation_id=pk)
-    elif kind == "cooperation":
-        cooperations = cooperations.filter(pk=pk, organisation=None)
-    else:
-        return []
-    cooperations = list(cooperations.order_by("pk"))
+    cooperations = cooperations_held_by(body_key)
     bodies = list(
         oparl.known_bodies()
         .filter(cooperation__in=cooperations)
@@ -253,9 +257,9 @@ def organizations(ctx: Context, rows: list) -> list[dict]:
 # --- Which rows belong to a Body ---------------------------------------------------------------------------
 
 
-def cooperations_of(body_key: str) -> list[int] | None:
-    """The cooperations whose organisations a (non-municipal) Body holds; None for a municipality."""
-    return [obj.pk for kind, obj in organizations_of(body_key) if kind == "cooperation"]
+def cooperations_of(body_key: str) -> list[int]:
+    """The ids of the cooperations a regional Body holds (see cooperations_held_by)."""
+    return [cooperation.pk for cooperation in cooperations_held_by(body_key)]
 
 
 def bodies_list() -> list[tuple[str, object]]:

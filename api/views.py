@@ -178,7 +178,8 @@ def bodies(request: HttpRequest, ctx: Context) -> HttpResponse:
 
 def _body_sources(key: str, name: str) -> list[Source]:
     municipality = Municipality.objects.filter(cbs_code__iexact=key).first() if key.startswith("gm") else None
-    if municipality is None and not _body_exists(key):
+    cooperations = [] if municipality else pages.cooperations_of(key)
+    if municipality is None and not cooperations:
         raise Http404
     if name == "organization":
         return [Source(pages.organizations_of(key), pages.organizations)]
@@ -195,7 +196,6 @@ def _body_sources(key: str, name: str) -> list[Source]:
                 Source(council, lambda ctx, rows: pages.memberships(ctx, pages.with_which(rows, "council"))),
             ]
         return [Source([], lambda ctx, rows: [])]  # a municipality holds no regional meetings or papers here
-    cooperations = pages.cooperations_of(key)
     if name == "person":
         seats = oparl.public_seats().filter(body__cooperation__in=cooperations)
         return [Source(pages.people_queryset().filter(memberships__in=seats).distinct(), pages.people)]
@@ -211,13 +211,6 @@ def _body_sources(key: str, name: str) -> list[Source]:
             Source(oparl.bundle_items().filter(meeting__body__cooperation__in=cooperations), pages.papers),
         ]
     raise Http404
-
-
-def _body_exists(key: str) -> bool:
-    parsed = oparl.split_key(key)
-    if not parsed or parsed[0] not in ("organisation", "cooperation"):
-        return False
-    return any(kind == "cooperation" for kind, _ in pages.organizations_of(key))
 
 
 @endpoint
@@ -262,12 +255,14 @@ def resolve_body(ctx: Context, key: str) -> dict | None:
     if key.startswith("gm"):
         municipality = Municipality.objects.filter(cbs_code__iexact=key).first()
         return oparl.body_of_municipality(ctx, municipality) if municipality else None
-    for kind, row in pages.bodies_list():
-        if kind == "organisation" and key == f"organisation-{row.pk}":
-            return oparl.body_of_organisation(ctx, row)
-        if kind == "cooperation" and key == f"cooperation-{row.pk}":
-            return oparl.body_of_cooperation(ctx, row)
-    return None
+    held = pages.cooperations_held_by(key)
+    if not held:
+        return None
+    if key.startswith("organisation-"):
+        return oparl.body_of_organisation(ctx, held[0].organisation)
+    cooperation = held[0]
+    cooperation.shown = public.public_cooperations().filter(pk=cooperation.pk).exists()
+    return oparl.body_of_cooperation(ctx, cooperation)
 
 
 def resolve_organization(ctx: Context, key: str) -> dict | None:

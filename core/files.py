@@ -9,19 +9,24 @@ from django.core.files.uploadhandler import FileUploadHandler
 
 def sha256_of(upload) -> str:
     """The SHA-256 of an uploaded file; the file is left at its start for whoever stores it."""
-    return checksums_of(upload)[0]
+    return _hexdigests(upload, "sha256")[0]
 
 
 def checksums_of(upload) -> tuple[str, str]:
     """The SHA-256 (the portal's own checks) and the SHA-512 (what OParl's File names) of an uploaded file,
     in one read; the file is left at its start."""
+    sha256, sha512 = _hexdigests(upload, "sha256", "sha512")
+    return sha256, sha512
+
+
+def _hexdigests(upload, *algorithms: str) -> list[str]:
     upload.seek(0)
-    sha256, sha512 = hashlib.sha256(), hashlib.sha512()
+    digests = [hashlib.new(name) for name in algorithms]
     for chunk in upload.chunks():
-        sha256.update(chunk)
-        sha512.update(chunk)
+        for digest in digests:
+            digest.update(chunk)
     upload.seek(0)
-    return sha256.hexdigest(), sha512.hexdigest()
+    return [digest.hexdigest() for digest in digests]
 
 
 # The longest file name the portal keeps: the original_name columns hold 200 characters. Django itself cuts

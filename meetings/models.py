@@ -124,9 +124,13 @@ class Meeting(StatusWorkflow, Timestamped):
 
     def save(self, *args, **kwargs) -> None:
         creating = self._state.adding
-        shown_before = None if creating else self._stored_agenda_pdf_fields(kwargs.get("update_fields"))
-        if not creating:
-            self._count_schedule_change(kwargs)
+        # One read of what this save may change of the agenda PDF and of the calendar item.
+        stored = None if creating else self._stored_fields(kwargs.get("update_fields"))
+        shown_before = None
+        if stored and self.has_published_agenda:
+            shown_before = {name: stored[name] for name in self.AGENDA_PDF_FIELDS if name in stored} or None
+        if stored:
+            self._count_schedule_change(stored, kwargs)
         with transaction.atomic():
             super().save(*args, **kwargs)
             if creating:
@@ -134,29 +138,23 @@ class Meeting(StatusWorkflow, Timestamped):
             elif shown_before and shown_before != {name: getattr(self, name) for name in shown_before}:
                 self.refresh_agenda_pdf()
 
-    def _count_schedule_change(self, kwargs) -> None:
-        update_fields = kwargs.get("update_fields")
-        fields = [f for f in self.SCHEDULE_FIELDS if update_fields is None or f in update_fields]
-        stored = Meeting.objects.filter(pk=self.pk).values(*fields).first() if fields else None
-        if not stored:
-            return
-        moved = any(stored[f] != getattr(self, f) for f in fields if f != "status")
+    def _count_schedule_change(self, stored: dict, kwargs) -> None:
+        moved = any(stored[f] != getattr(self, f) for f in self.SCHEDULE_FIELDS if f != "status" and f in stored)
         cancelled = "status" in stored and stored["status"] != self.status == self.Status.CANCELLED
         if moved or cancelled:
             self.schedule_sequence += 1
             self.rescheduled_at = timezone.now()
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "schedule_sequence", "rescheduled_at"}
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "schedule_sequence", "rescheduled_at"}
 
     # What the agenda PDF shows of the meeting itself (templates/pdf/agenda.html).
     AGENDA_PDF_FIELDS = ("starts_at", "ends_at", "location", "online_url")
 
-    def _stored_agenda_pdf_fields(self, update_fields) -> dict | None:
-        """The stored values of the fields the agenda PDF shows, when this save may change them."""
-        fields = [name for name in self.AGENDA_PDF_FIELDS if update_fields is None or name in update_fields]
-        if not fields or not self.has_published_agenda:
-            return None
-        return Meeting.objects.filter(pk=self.pk).values(*fields).first()
+    def _stored_fields(self, update_fields) -> dict | None:
+        """The stored values of the fields the agenda PDF or the calendar shows, when this save may change them."""
+        names = dict.fromkeys((*self.AGENDA_PDF_FIELDS, *self.SCHEDULE_FIELDS))
+        fields = [name for name in names if update_fields is None or name in update_fields]
+        return Meeting.objects.filter(pk=self.pk).values(*fields).first() if fields else None
 
     def refresh_agenda_pdf(self) -> None:
         """After a change the agenda PDF shows that is not an agenda change of its own (a document, the minutes

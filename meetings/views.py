@@ -219,9 +219,13 @@ def _attendance_notices(user, meeting: Meeting, can_prepare: bool) -> dict:
     """The invitee's own apologies, and for the secretariat all of them, with who comes in whose place."""
     person = getattr(user, "person", None)
     apologies = list(meeting.apologies.select_related("person", "replacement")) if can_prepare else []
-    mine = next((a for a in apologies if a.person_id == getattr(person, "pk", None)), None)
-    if person is not None and not can_prepare:
-        mine = meeting.apologies.filter(person=person).select_related("replacement").first()
+    mine = None
+    if person is not None:
+        mine = (
+            next((a for a in apologies if a.person_id == person.pk), None)
+            if can_prepare
+            else meeting.apologies.filter(person=person).select_related("replacement").first()
+        )
     invited = (
         person is not None
         and meeting.status in (Meeting.Status.PLANNED, Meeting.Status.PUBLISHED)

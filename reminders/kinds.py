@@ -20,6 +20,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
@@ -1142,16 +1143,28 @@ class MeetingUpdate(MeetingInvitation):
 
     kind = Reminder.Kind.MEETING_UPDATE
 
+    @staticmethod
+    def _invited(meeting_ids: list[int]) -> dict[int, set[int]]:
+        """Per meeting, who received its invitation."""
+        invited: dict[int, set[int]] = {pk: set() for pk in meeting_ids}
+        for meeting_id, person_id in Reminder.objects.filter(
+            kind=Reminder.Kind.MEETING_INVITATION,
+            content_type=ContentType.objects.get_for_model(Meeting),
+            object_id__in=meeting_ids,
+            status=Reminder.Status.SENT,
+        ).values_list("object_id", "recipient"):
+            invited[meeting_id].add(person_id)
+        return invited
+
+    def preload(self, objects, lookups: Lookups) -> None:
+        super().preload(objects, lookups)
+        invited = self._invited([meeting.pk for meeting in objects])
+        for meeting in objects:
+            meeting._invited = invited[meeting.pk]
+
     def recipients(self, meeting: Meeting) -> list[Person]:
-        invited = set(
-            Reminder.objects.filter(
-                kind=Reminder.Kind.MEETING_INVITATION,
-                content_type__model="meeting",
-                object_id=meeting.pk,
-                status=Reminder.Status.SENT,
-            ).values_list("recipient", flat=True)
-        )
-        invitees = MeetingInvitation.recipients(self, meeting) if invited else []
+        invited = meeting._invited if hasattr(meeting, "_invited") else self._invited([meeting.pk])[meeting.pk]
+        invitees = super().recipients(meeting) if invited else []
         return [person for person in invitees if person.pk in invited]
 
     def moment_of(self, meeting: Meeting) -> datetime.datetime | None:
@@ -1166,12 +1179,12 @@ class MeetingUpdate(MeetingInvitation):
         return _("Changed: %(meeting)s") % {"meeting": meeting.long_name()}
 
 
-class MeetingCancelled(MeetingInvitation):
-    """The meeting is cancelled after its agenda was published: the calendar item is cancelled (METHOD:CANCEL)."""
+class MeetingCancelled(MeetingUpdate):
+    """The meeting is cancelled after its agenda was published: the calendar item is cancelled (METHOD:CANCEL),
+    for whoever has it in their calendar."""
 
     kind = Reminder.Kind.MEETING_CANCELLED
     method = "CANCEL"
-    recipients = MeetingUpdate.recipients  # whoever has the meeting in their calendar
 
     def moment_of(self, meeting: Meeting) -> datetime.datetime | None:
         if meeting.status != Meeting.Status.CANCELLED or not meeting.published_at or not meeting.rescheduled_at:

@@ -3,7 +3,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from arrangements.access import can_read_register, get_arrangement_for_user
+from arrangements.access import can_keep_cycle, can_read_register, get_arrangement_for_user
 from arrangements.models import FinancialKey, JointArrangement
 from core.pagination import paginate
 from core.periods import active_on_q
@@ -83,5 +83,9 @@ def arrangement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "year": year,
             "years": years,
             "boards": boards,
+            "cycle": list(
+                arrangement.cycle_documents.filter(year__gte=today.year - 1).order_by("-year", "sent_on", "kind")
+            ),
+            "can_keep": can_keep_cycle(request.user, arrangement),
         },
     )

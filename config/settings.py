@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "accounts",
     "governance",
     "arrangements",
+    "adoption",
+    "covenant",
     "meetings",
     "decisions",
     "reminders",

@@ -46,4 +46,6 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("api.urls")),
     path("", include("arrangements.urls")),
+    path("", include("adoption.urls")),
+    path("", include("covenant.urls")),
 ]

@@ -6,7 +6,7 @@ import hashlib
 import json
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Count, Q
@@ -222,6 +222,15 @@ class RegionalProposal(StatusWorkflow, Timestamped):
     def points(self) -> list[str]:
         return [line.strip() for line in self.decision_points.splitlines() if line.strip()]
 
+    def cycle_document_or_none(self):
+        """The joint arrangement's budget cycle document whose zienswijze round this is, if any."""
+        if not hasattr(self, "_cycle_document"):
+            try:
+                self._cycle_document = self.cycle_document
+            except ObjectDoesNotExist:
+                self._cycle_document = None
+        return self._cycle_document
+
     @property
     def opinion_period_end(self) -> datetime.date | None:
         """The last day of the zienswijze period: the councils' zienswijzen fall on or before it."""
@@ -306,12 +315,14 @@ class RegionalProposal(StatusWorkflow, Timestamped):
         )
         decisions = {d.municipality_id: d for d in self.college_decisions.all()}
         leaving = self.leaving_dates()
+        involvement = self.default_involvement()
         bulk_create_with_history(
             [
                 CouncilTrack(
                     proposal=self,
                     municipality=m,
                     decision=decisions[m.pk],
+                    involvement=involvement,
                     **self._track_for_leaver(leaving.get(m.pk)),
                 )
                 for m in participants
@@ -357,6 +368,27 @@ class RegionalProposal(StatusWorkflow, Timestamped):
         decisions = list(self.college_decisions.all())
         if self.status == self.Status.SENT and decisions and all(d.is_final for d in decisions):
             self._transition(self.Status.DECIDED)
+        self.after_step()
+
+    def accession_or_none(self):
+        """The request to join the cooperation that this proposal decides, if any (covenant/models.py)."""
+        try:
+            return self.accession
+        except ObjectDoesNotExist:
+            return None
+
+    def after_step(self) -> None:
+        """A college signed or a council spoke: a request to join completes once every one has."""
+        accession = self.accession_or_none()
+        if accession is not None:
+            accession.complete_if_decided()
+
+    def default_involvement(self) -> str:
+        """Joining the covenant: every council may give its wensen en bedenkingen first (Gemeentewet art. 169
+        lid 4), so the college decides in two steps."""
+        if self.accession_or_none() is not None:
+            return CouncilTrack.Involvement.WISHES
+        return CouncilTrack.Involvement.INFORMED
 
     def add_document(self, upload, *, title: str, by) -> ProposalDocument:
         """A document of the proposal itself; it is frozen with the text when the proposal is sent."""
@@ -1244,9 +1276,13 @@ class CouncilTrack(Timestamped):
         if self.status == self.Status.NOT_NEEDED:
             return str(_("none: the council is not involved")), ""
         council_done = rules.council_step_done(self.involvement, self.outcome)
-        if decision is None:
+        if decision is None and self.involvement == self.Involvement.OPINION:
+            # A zienswijze round of a joint arrangement's document: the council's step alone.
+            if council_done:
+                return str(_("done")), ""
+        elif decision is None:
             return "", ""
-        college_steps = self._college_step(decision, secretary)
+        college_steps = self._college_step(decision, secretary) if decision is not None else (str(_("done")), "")
         if self.involvement in rules.COUNCIL_FIRST and not council_done:
             return str(_("the council sets the frame")), griffier
         if self.is_two_step:
@@ -1347,7 +1383,18 @@ class CouncilTrack(Timestamped):
             errors["outcome"] = _("A council that decided has an outcome.")
         if self.status in (self.Status.PLANNED, self.Status.IN_COMMITTEE) and not self.council_date:
             errors["council_date"] = _("A planned track has a council date.")
-        if (
+        cycle_document = proposal.cycle_document_or_none()
+        if cycle_document is not None:
+            # A zienswijze round of a joint arrangement: the council speaks for a participant of the arrangement
+            # on the day of its zienswijze (or, before it, the day the document went round).
+            on = self.outcome_date or proposal.sent_on or timezone.localdate()
+            if not cycle_document.participates_on(self.municipality_id, on):
+                errors["municipality"] = _("%(municipality)s does not take part in %(arrangement)s on %(date)s.") % {
+                    "municipality": self.municipality,
+                    "arrangement": cycle_document.arrangement,
+                    "date": date_format(on),
+                }
+        elif (
             not proposal.cooperation.participants_on(proposal.sent_on or timezone.localdate())
             .filter(pk=self.municipality_id)
             .exists()
@@ -1409,3 +1456,4 @@ class CouncilTrack(Timestamped):
         self.full_clean()
         self.lock_version = locked.lock_version + 1
         self.save()
+        self.proposal.after_step()

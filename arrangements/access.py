@@ -6,7 +6,7 @@
 | secretary of the general or daily board      | all  | yes            | yes              | no          |
 | secretary of the body that drafts the model  | all  | no             | yes              | no          |
 | griffier of a participant                    | all  | no             | no               | its own     |
-| anyone else with an office in the region     | all  | no             | no               | no          |
+| anyone else with an office or seat in the region | all  | no             | no               | no          |
 | anyone else                                  | no   | no             | no               | no          |
 
 The arrangements, their keys and their documents are no secret, but the portal is for office holders and civil
@@ -18,14 +18,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from arrangements.models import CycleDocument, JointArrangement
+from governance.models import Membership
 from meetings.access import can_prepare, is_coordinator
 from municipalities.models import Office
 
 
 def can_read_register(user) -> bool:
+    """Anyone who holds an office in the region, or a seat (a secretariat) in one of its bodies."""
     if not user.is_authenticated:
         return False
-    return is_coordinator(user) or Office.objects.current().filter(person__user=user).exists()
+    if is_coordinator(user) or Office.objects.current().filter(person__user=user).exists():
+        return True
+    return Membership.objects.current().filter(person__user=user).exists()
 
 
 def get_arrangement_for_user(user, pk: int, *, manage: bool = False) -> JointArrangement:

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -28,6 +28,7 @@ from decisions.models import (
     RegionalProposal,
     StaleDecision,
     content_checksum,
+    proposal_sent,
 )
 from governance.models import ConsultationBody
 from municipalities.models import Municipality, RegionalOrganisation
@@ -406,6 +407,12 @@ class CycleDocument(Timestamped):
 
     @staticmethod
     def default_title(arrangement: JointArrangement, kind: str, year: int, number: int = 1) -> str:
+        """The usual Dutch title ("Ontwerpbegroting 2027 VRK"), stored as the document's name."""
+        with translation.override("nl"):
+            return CycleDocument._title(arrangement, kind, year, number)
+
+    @staticmethod
+    def _title(arrangement: JointArrangement, kind: str, year: int, number: int) -> str:
         name = arrangement.abbreviation or arrangement.name
         titles = {
             rules.Kind.FRAMEWORKS: _("Frameworks %(year)s %(name)s") % {"year": year + 1, "name": name},
@@ -525,7 +532,7 @@ class CycleDocument(Timestamped):
                     "weeks (Wgr art. 35 lid 1). Move the meeting, or give the reason for the shorter period."
                 ) % {"days": (board - sent).days, "weeks": self.opinion_weeks or minimum}
         end = self.opinion_end
-        if end and adopted and adopted <= end:
+        if end and adopted and adopted <= end and "adopted_on" not in errors:
             errors["adopted_on"] = _(
                 "The general board adopts only after the councils' period has ended (%(date)s)."
             ) % {"date": date_format(end)}
@@ -620,6 +627,8 @@ class CycleDocument(Timestamped):
         self._change_reason = "zienswijze round opened"
         self.lock_version = locked.lock_version + 1
         self.save()
+        # The griffiers' and secretaries' notices, and the council deadlines, as for any proposal sent.
+        proposal_sent.send(sender=RegionalProposal, proposal=proposal)
         return proposal
 
     @transaction.atomic

@@ -29,6 +29,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from adoption.models import Adoption
+from arrangements.access import get_cycle_document_for_user
+from covenant.models import CovenantEvaluation, LeavingNotice
 from decisions.access import get_decision_for_user, get_track_for_user
 from decisions.models import CollegeDecision, CouncilTrack, RegionalProposal
 from governance.models import ConsultationBody, Membership, MonthlyEvaluation
@@ -1206,6 +1209,188 @@ class MeetingCancelled(MeetingUpdate):
         return _("Cancelled: %(meeting)s") % {"meeting": meeting.long_name()}
 
 
+# The region's arrangements.
+
+
+class OpinionRound(EventNotice):
+    """A joint arrangement opened the councils' zienswijze round on a document of its budget cycle: the
+    griffier and the municipal secretaries of each participant hear of it, with the end of the period."""
+
+    kind = Reminder.Kind.OPINION_ROUND
+    model = CouncilTrack
+
+    def moment_of(self, track: CouncilTrack) -> datetime.datetime | None:
+        if track.proposal.cycle_document_or_none() is None or track.outcome or not track.sent_version_id:
+            return None
+        if track.status == CouncilTrack.Status.NOT_NEEDED:
+            return None
+        return track.sent_version.frozen_at
+
+    def recipients(self, track: CouncilTrack) -> list[Person]:
+        roles = {Office.Role.GRIFFIER, *Office.SECRETARY_ROLES}
+        return with_login(in_office(roles, track.municipality_id, timezone.localdate()))
+
+    def may_open(self, user, track: CouncilTrack) -> bool:
+        document = track.proposal.cycle_document_or_none()
+        return document is not None and opens(lambda u, pk: get_cycle_document_for_user(u, pk), user, document.pk)
+
+    def recent(self, since):
+        return CouncilTrack.objects.filter(
+            proposal__cycle_document__isnull=False, sent_version__frozen_at__gte=since, outcome=""
+        ).select_related("proposal__cycle_document__arrangement", "municipality", "sent_version")
+
+    def affected(self, changes: Changes):
+        return self.open_objects().filter(municipality__in=changes.municipalities) if changes.municipalities else None
+
+    def for_sending(self):
+        return CouncilTrack.objects.select_related(
+            "proposal__cycle_document__arrangement", "municipality", "sent_version"
+        )
+
+    def link(self, track: CouncilTrack) -> str:
+        return reverse("cycle_document_detail", args=[track.proposal.cycle_document_or_none().pk])
+
+    def subject(self, track: CouncilTrack) -> str:
+        return _("Zienswijze of the council of %(municipality)s on “%(title)s”") % {
+            "municipality": track.municipality,
+            "title": track.proposal.title,
+        }
+
+    def context(self, track: CouncilTrack) -> dict:
+        document = track.proposal.cycle_document_or_none()
+        return {"object": track, "document": document, "end": on(document.opinion_end) if document.opinion_end else ""}
+
+
+class AdoptionDue(ReminderKind):
+    """An adopting municipality's advice is due: its reviewer (or, without one, its secretaries) hear of it a
+    few days before, as for an action point."""
+
+    kind = Reminder.Kind.ADOPTION_DUE
+    model = Adoption
+
+    def plan(self, adoption: Adoption, conf: ReminderSettings) -> list[Due]:
+        if (
+            adoption.advised_on
+            or adoption.withdrawn
+            or adoption.proposal.status
+            in (
+                RegionalProposal.Status.CLOSED,
+                RegionalProposal.Status.WITHDRAWN,
+            )
+        ):
+            return []
+        due_at = conf.on_day(adoption.due_on - datetime.timedelta(conf.action_due_days))
+        if adoption.reviewer_id:
+            people = [adoption.reviewer]
+        else:
+            people = office_holders(Office.Role.MUNICIPAL_SECRETARY, due_at.date(), adoption.municipality)
+        until = start_of(adoption.due_on + datetime.timedelta(1))
+        return [Due(person, due_at, adoption.due_on.isoformat(), until) for person in people]
+
+    def open_objects(self):
+        return Adoption.objects.due().select_related("proposal", "municipality", "reviewer")
+
+    def affected(self, changes: Changes):
+        return self.open_objects().filter(municipality__in=changes.municipalities) if changes.municipalities else None
+
+    def for_sending(self):
+        return Adoption.objects.select_related("proposal", "municipality", "reviewer")
+
+    def link(self, adoption: Adoption) -> str:
+        return reverse("adoption_edit", args=[adoption.pk])
+
+    def subject(self, adoption: Adoption) -> str:
+        return _("Adoption by %(municipality)s: advice on “%(title)s” due %(date)s") % {
+            "municipality": adoption.municipality,
+            "title": adoption.proposal.title,
+            "date": on(adoption.due_on),
+        }
+
+    def context(self, adoption: Adoption) -> dict:
+        return {"object": adoption, "due_on": on(adoption.due_on)}
+
+
+class LeavingNoticeGiven(EventNotice):
+    """A municipality gave notice to leave the cooperation: every participant's secretary and griffier hear
+    the dates."""
+
+    kind = Reminder.Kind.LEAVING_NOTICE
+    model = LeavingNotice
+
+    def moment_of(self, notice: LeavingNotice) -> datetime.datetime | None:
+        return notice.created_at.replace(microsecond=0)
+
+    def recipients(self, notice: LeavingNotice) -> list[Person]:
+        cooperation = notice.participation.cooperation
+        roles = {Office.Role.GRIFFIER, Office.Role.MUNICIPAL_SECRETARY}
+        offices = Office.objects.current(timezone.localdate()).filter(
+            role__in=roles, municipality__in=cooperation.participants_on(notice.notice_on)
+        )
+        return with_login(Person.objects.filter(pk__in=offices.values("person")))
+
+    def may_open(self, user, notice: LeavingNotice) -> bool:
+        from covenant.views import get_cooperation_for_user
+
+        return opens(get_cooperation_for_user, user, notice.participation.cooperation_id)
+
+    def recent(self, since):
+        return LeavingNotice.objects.filter(created_at__gte=since).select_related(
+            "participation__cooperation", "participation__municipality"
+        )
+
+    def for_sending(self):
+        return LeavingNotice.objects.select_related("participation__cooperation", "participation__municipality")
+
+    def link(self, notice: LeavingNotice) -> str:
+        return reverse("covenant_detail", args=[notice.participation.cooperation_id])
+
+    def subject(self, notice: LeavingNotice) -> str:
+        return _("%(municipality)s leaves %(cooperation)s") % {
+            "municipality": notice.participation.municipality,
+            "cooperation": notice.participation.cooperation,
+        }
+
+    def context(self, notice: LeavingNotice) -> dict:
+        return {"object": notice, "dates": notice.dates_text()}
+
+
+# The coordinator hears of the covenant's evaluation this many days before it is due.
+EVALUATION_LEAD = datetime.timedelta(days=28)
+
+
+class CovenantEvaluationDue(ReminderKind):
+    kind = Reminder.Kind.COVENANT_EVALUATION
+    model = CovenantEvaluation
+
+    def plan(self, evaluation: CovenantEvaluation, conf: ReminderSettings) -> list[Due]:
+        if evaluation.reported_on:
+            return []
+        due_at = conf.on_day(evaluation.due_on - EVALUATION_LEAD)
+        coordinators = office_holders(Office.Role.REGIONAL_COORDINATOR, due_at.date())
+        return [Due(person, due_at, evaluation.due_on.isoformat()) for person in coordinators]
+
+    def open_objects(self):
+        return CovenantEvaluation.objects.filter(reported_on__isnull=True).select_related("cooperation")
+
+    def affected(self, changes: Changes):
+        return self.open_objects() if changes.coordinators else None
+
+    def for_sending(self):
+        return CovenantEvaluation.objects.select_related("cooperation")
+
+    def link(self, evaluation: CovenantEvaluation) -> str:
+        return reverse("covenant_detail", args=[evaluation.cooperation_id])
+
+    def subject(self, evaluation: CovenantEvaluation) -> str:
+        return _("The evaluation of %(cooperation)s is due on %(date)s") % {
+            "cooperation": evaluation.cooperation,
+            "date": on(evaluation.due_on),
+        }
+
+    def context(self, evaluation: CovenantEvaluation) -> dict:
+        return {"object": evaluation, "due_on": on(evaluation.due_on)}
+
+
 KINDS: dict[str, ReminderKind] = {
     spec.kind: spec
     for spec in (
@@ -1231,6 +1416,10 @@ KINDS: dict[str, ReminderKind] = {
         MeetingInvitation(),
         MeetingUpdate(),
         MeetingCancelled(),
+        OpinionRound(),
+        AdoptionDue(),
+        LeavingNoticeGiven(),
+        CovenantEvaluationDue(),
     )
 }
 

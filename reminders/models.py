@@ -151,6 +151,12 @@ class Reminder(models.Model):
         MEETING_INVITATION = "meeting_invitation", _("meeting invitation")
         MEETING_UPDATE = "meeting_update", _("meeting moved")
         MEETING_CANCELLED = "meeting_cancelled", _("meeting cancelled")
+        # The region's arrangements: a zienswijze round opened, an adoption's advice due, a notice of leaving,
+        # the covenant's evaluation due.
+        OPINION_ROUND = "opinion_round", _("zienswijze round opened")
+        ADOPTION_DUE = "adoption_due", _("adoption advice due")
+        LEAVING_NOTICE = "leaving_notice", _("notice of leaving")
+        COVENANT_EVALUATION = "covenant_evaluation", _("covenant evaluation due")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")

@@ -7,6 +7,8 @@ together with the object (or not at all)."""
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from adoption.models import Adoption
+from covenant.models import CovenantEvaluation, LeavingNotice
 from decisions.models import CollegeDecision, CouncilTrack, RegionalProposal, proposal_sent
 from governance.models import MonthlyEvaluation
 from meetings.models import ActionPoint, AgendaItem, Document, Meeting, Minutes, MinutesComment, Submission
@@ -61,6 +63,9 @@ def minutes_saved(sender, instance: Minutes, raw=False, **kwargs) -> None:
 
 @receiver(post_save, sender=CollegeDecision)
 @receiver(post_save, sender=CouncilTrack)
+@receiver(post_save, sender=Adoption)
+@receiver(post_save, sender=LeavingNotice)
+@receiver(post_save, sender=CovenantEvaluation)
 @receiver(post_save, sender=ActionPoint)
 @receiver(post_save, sender=MonthlyEvaluation)
 @receiver(post_save, sender=MinutesComment)

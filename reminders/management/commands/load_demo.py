@@ -57,4 +57,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo log-ins (password: {password}):")
         for username, name, description in region.logins:
             self.stdout.write(f"  {username:<15} {name:<28} {description}")
-        self.stdout.write("  and burgemeester-<gemeente> / secretaris-<gemeente> for every other municipality")
+        self.stdout.write(
+            "  and burgemeester-<gemeente> / secretaris-<gemeente> / griffier-<gemeente> for every other municipality"
+        )

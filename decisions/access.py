@@ -31,14 +31,22 @@ from municipalities.models import Municipality
 
 def readable_proposals(user):
     """Proposals of the cooperations in which the user holds an office; a draft only for the secretariat and
-    members of the body that prepares it (the grant that also opens its confidential items)."""
+    members of the body that prepares it (the grant that also opens its confidential items) and for the
+    reviewer and the municipal secretary of a municipality that adopts it (its sounding board)."""
     if is_coordinator(user):
         return RegionalProposal.objects.all()
     drafting = get_objects_for_user(
         user, "governance.view_confidential_items", klass=ConsultationBody, accept_global_perms=False
     )
+    # The adopters of a draft are its sounding board (adoption/): its reviewer and its municipal secretary.
+    recording = get_objects_for_user(
+        user, "municipalities.record_college_decisions", klass=Municipality, accept_global_perms=False
+    )
+    adopting = RegionalProposal.objects.filter(
+        Q(adoptions__reviewer__user=user) | Q(adoptions__municipality__in=recording), adoptions__withdrawn=False
+    ).values("pk")
     return RegionalProposal.objects.filter(cooperation__in=Cooperation.objects.where_office_held_by(user)).filter(
-        ~Q(status=RegionalProposal.Status.DRAFT) | Q(body__in=drafting)
+        ~Q(status=RegionalProposal.Status.DRAFT) | Q(body__in=drafting) | Q(pk__in=adopting)
     )
 
 

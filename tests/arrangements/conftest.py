@@ -9,6 +9,7 @@ from tests.decisions.conftest import Covenant
 from tests.factories import ConsultationBodyFactory, MembershipFactory, OfficeFactory, PersonFactory
 
 D = datetime.date
+SENT, BOARD = D(2026, 3, 2), D(2026, 6, 1)
 
 
 class Region(Covenant):
@@ -44,7 +45,7 @@ class Region(Covenant):
         self.finance_secretary = PersonFactory(with_login=True, surname="Secretaris financiën").user
         MembershipFactory(body=self.finance, person=self.finance_secretary.person, role=Membership.Role.SECRETARY)
 
-    def draft_budget(self, *, sent_on=D(2026, 3, 2), board=D(2026, 6, 1), **fields) -> CycleDocument:
+    def draft_budget(self, *, sent_on=SENT, board=BOARD, **fields) -> CycleDocument:
         return CycleDocument.objects.create(
             arrangement=self.arrangement,
             year=sent_on.year,

@@ -487,6 +487,12 @@ class CycleDocument(Timestamped):
                 str(_("sent after %(date)s") if self.sent_on else _("not sent, due by %(date)s"))
                 % {"date": date_format(send_by)}
             )
+        board = self.adopted_on or self.board_meeting_on
+        if self.kind == rules.Kind.DRAFT_BUDGET and board and board.year > self.year:
+            late.append(
+                str(_("the general board adopts it in %(late)s, not in %(year)s (Wgr art. 34 lid 1)"))
+                % {"late": board.year, "year": self.year}
+            )
         province_by = self.province_by
         if province_by and (self.sent_to_province_on or today) > province_by:
             late.append(

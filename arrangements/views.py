@@ -7,7 +7,8 @@ from arrangements.access import can_keep_cycle, can_read_register, get_arrangeme
 from arrangements.models import FinancialKey, JointArrangement
 from core.pagination import paginate
 from core.periods import active_on_q
-from governance.models import Membership
+from governance.models import Cooperation, Membership
+from municipalities.models import Municipality, Office
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -35,9 +36,16 @@ def register(request: HttpRequest) -> HttpResponse:
         .order_by("name")
     )
     page = paginate(request, arrangements)
-    return render(
-        request, "arrangements/register.html", {"page": page, "arrangements": page.object_list, "year": today.year}
-    )
+    covenants = Cooperation.objects.filter(kind=Cooperation.Kind.COVENANT).order_by("name")
+    own = Municipality.objects.filter(offices__in=Office.objects.current(today).filter(person__user=request.user))
+    context = {
+        "page": page,
+        "arrangements": page.object_list,
+        "year": today.year,
+        "covenants": covenants,
+        "own": own.distinct().order_by("name"),
+    }
+    return render(request, "arrangements/register.html", context)
 
 
 def arrangement_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -11,12 +11,20 @@ class AccessionAdmin(SimpleHistoryAdmin):
     list_select_related = ["municipality", "cooperation"]
     readonly_fields = ["status"]
 
+    def has_add_permission(self, request) -> bool:
+        # A request to join starts on the covenant's page, as a regional proposal.
+        return False
+
 
 @admin.register(LeavingNotice)
 class LeavingNoticeAdmin(SimpleHistoryAdmin):
     list_display = ["participation", "notice_on"]
     list_select_related = ["participation__municipality", "participation__cooperation"]
     readonly_fields = ["participation", "notice_on", "recorded_by"]
+
+    def has_add_permission(self, request) -> bool:
+        # A notice is recorded on the covenant's page, which computes its dates and puts it on the agenda.
+        return False
 
 
 @admin.register(CovenantEvaluation)
@@ -30,4 +38,12 @@ class CovenantDocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "cooperation", "kind", "signed_on"]
     list_filter = ["kind"]
     list_select_related = ["cooperation"]
-    readonly_fields = ["original_name", "content_type", "size", "sha256", "uploaded_by"]
+    fields = ["cooperation", "kind", "title", "signed_on", "file"]
+    readonly_fields = ["original_name", "content_type", "size", "sha256"]
+
+    def has_add_permission(self, request) -> bool:
+        # Uploaded on the covenant's page, where the file is checked by its content.
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

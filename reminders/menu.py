@@ -51,9 +51,12 @@ SECTIONS = {
         "proposal_update",
         "decision_record",
         "decision_intended",
+        "adopters_name",
+        "adoption_edit",
     },
     "griffier_dashboard": {"council_track_edit", "council_system_edit"},
-    "arrangement_register": {"arrangement_detail"},
+    "arrangement_register": {"arrangement_detail", "covenant_detail", "municipality_adoptions"},
+    "cycle_calendar": {"cycle_document_detail", "cycle_document_edit", "cycle_model_edit", "cycle_document_create"},
     "my_submissions": {"submission_detail", "submission_create"},
     "programme_list": {"programme_detail", "programme_create"},
     "evaluation_list": {"evaluation_list_year", "evaluation_edit"},
@@ -126,6 +129,7 @@ def menu_for(desk: Desk, url_name: str | None) -> list[Group]:
                         item(_("Regional proposals"), "proposal_matrix"),
                         item(_("Work programmes"), "programme_list"),
                         item(_("Joint arrangements"), "arrangement_register"),
+                        item(_("Budget cycle"), "cycle_calendar"),
                     ]
                     if roles.reads_proposals
                     else []

@@ -113,6 +113,9 @@ def test_cycle_dates_run_across_the_year_end(region):
     change.full_clean()  # a change may be adopted in the next year
     # The draft budget not: the general board adopts it in the year before the budget year (art. 34 lid 1).
     budget = region.draft_budget(sent_on=D(2026, 10, 5), board=D(2027, 1, 11))
+    assert budget.lateness(today=D(2026, 10, 6)) == [
+        "het algemeen bestuur stelt haar vast in 2027, niet in 2026 (Wgr art. 34 lid 1)"
+    ]
     budget.adopted_on = D(2027, 1, 11)
     assert "in 2026" in errors_of(budget)["adopted_on"][0]
     # Before the period ends, the board does not adopt.

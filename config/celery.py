@@ -44,4 +44,5 @@ app.conf.task_routes = {
     # The councils' meeting dates, read from their own systems at night: slow outside sources, never urgent.
     "municipalities.tasks.import_all_council_dates": {"queue": "sweeps"},
     "municipalities.tasks.import_council_dates": {"queue": "sweeps"},
+    "covenant.tasks.plan_evaluations": {"queue": "sweeps"},
 }

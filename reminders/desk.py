@@ -57,6 +57,7 @@ KINDS: dict[str, Kind] = {
         Kind("documents", _("Documents due"), "my_submissions"),
         Kind("returned", _("Items sent back to you"), "my_submissions"),
         Kind("actions", _("Action points"), "my_action_points"),
+        Kind("adoption", _("Adoption advice to give"), "arrangement_register"),
         Kind("evaluation", _("Evaluations to record"), "evaluation_list"),
         Kind("invitation", _("Invitations"), "my_invitations"),
         Kind("publish", _("Adopted, not yet public (Woo)"), "home"),
@@ -595,6 +596,39 @@ def collect_actions(desk: Desk, conf) -> None:
     )
 
 
+def collect_adoptions(desk: Desk, conf) -> None:
+    """The advice the person owes as reviewer of an adoption, or as the secretary of an adopting municipality
+    that has named no reviewer yet (adoption/)."""
+    from django.db.models import Q
+
+    from adoption.models import Adoption
+
+    roles = desk.roles
+    if roles.person is None:
+        return
+    mine = Q(reviewer=roles.person)
+    recording = roles.municipality_grants.get("record_college_decisions", set())
+    if recording:
+        mine |= Q(reviewer__isnull=True, municipality__in=recording)
+    due = Adoption.objects.due().filter(mine).select_related("proposal", "municipality").order_by("due_on")
+    count = due.count()
+    desk.add(
+        "adoption",
+        [
+            Entry(
+                "adoption",
+                adoption.proposal.title,
+                adoption.municipality.name,
+                _link("adoption_edit", adoption.pk),
+                adoption.due_on,
+                str(_("advice of the adopting municipality")),
+            )
+            for adoption in first(due, count)
+        ],
+        count,
+    )
+
+
 def collect_evaluations(desk: Desk, conf) -> None:
     roles = desk.roles
     if not roles.coordinator and not roles.secretary:
@@ -761,6 +795,7 @@ COLLECTORS = (
     collect_comments,
     collect_submissions,
     collect_actions,
+    collect_adoptions,
     collect_evaluations,
     collect_invitations,
     collect_next_meetings,

@@ -208,3 +208,10 @@ def test_the_reviewer_gets_reminders_and_the_municipality_page_lists_what_is_due
         .content.decode()
     )
     assert sent.title in page and "1 advies te geven" in page
+    # It waits for the reviewer on the start page too, with its due date, and no longer for the secretary.
+    start = client_for(reviewer.user).get(reverse("home")).content.decode()
+    assert "Adoptieadviezen te geven" in start and sent.title in start
+    assert (
+        "Adoptieadviezen te geven"
+        not in client_for(covenant.secretaries["Zandvoort"]).get(reverse("home")).content.decode()
+    )

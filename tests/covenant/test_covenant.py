@@ -207,3 +207,13 @@ def test_the_signed_covenant_is_a_document_of_the_cooperation_checked_by_content
         .status_code
         == 403
     )
+
+
+def test_the_nightly_task_plans_each_covenants_evaluation_once(covenant):
+    from covenant.tasks import plan_evaluations
+
+    assert plan_evaluations() == 1 and plan_evaluations() == 1
+    assert CovenantEvaluation.objects.filter(cooperation=covenant.cooperation).count() == 1
+    from django_celery_beat.models import PeriodicTask
+
+    assert PeriodicTask.objects.get(name="covenant: evaluations").task == "covenant.tasks.plan_evaluations"

@@ -115,3 +115,29 @@ def test_a_model_zienswijze_two_councils_and_the_overview_for_the_general_board(
     budget.refresh_from_db()
     heemstede = budget.proposal.council_tracks.get(municipality__name="Heemstede")
     assert heemstede.history.first().history_user.username == "griffier-heemstede"
+
+
+def test_the_adoption_and_covenant_pages_of_the_demo_pass_axe(arrangements_region, new_page, assert_accessible):
+    # Haarlem adopts the housing agenda in the demo: its secretary finds the advice on the proposal.
+    secretary = new_page()
+    log_in(secretary, "secretaris")
+    menu_link(secretary, "Gemeenschappelijke regelingen").click()
+    secretary.get_by_role("link", name="Adopties van Haarlem").click()
+    expect(secretary.get_by_role("heading", level=1)).to_contain_text("Adopties van Haarlem in")
+    assert_accessible(secretary)
+    secretary.get_by_role("link", name="Regionale woonagenda 2027-2030").click()
+    expect(secretary.get_by_role("heading", name="Adoptieregeling")).to_be_visible()
+    expect(secretary.get_by_role("heading", name="Advies van Haarlem")).to_be_visible()
+    assert_accessible(secretary)
+    secretary.get_by_role("link", name="Het advies van Haarlem geven").click()
+    expect(secretary.get_by_role("heading", level=1)).to_contain_text("Haarlem adopteert")
+    assert_accessible(secretary)
+
+    # The coordinator keeps the covenant: Velsen's request to join is in progress.
+    coordinator = new_page()
+    log_in(coordinator, "coordinator")
+    menu_link(coordinator, "Gemeenschappelijke regelingen").click()
+    coordinator.get_by_role("link", name="Zuid-Kennemerland").click()
+    expect(coordinator.get_by_role("heading", name="Toetreding")).to_be_visible()
+    expect(coordinator.get_by_role("link", name="Velsen")).to_be_visible()
+    assert_accessible(coordinator)

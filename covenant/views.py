@@ -60,9 +60,7 @@ def _page(request, cooperation, status=200, **forms) -> HttpResponse:
 
 
 def covenant_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cooperation = get_cooperation_for_user(request.user, pk)
-    CovenantEvaluation.plan(cooperation)
-    return _page(request, cooperation)
+    return _page(request, get_cooperation_for_user(request.user, pk))
 
 
 def _errors(form, error: ValidationError) -> None:

@@ -171,6 +171,9 @@ def test_a_notice_of_leaving_puts_an_item_on_the_coordination_meeting_and_tells_
 def test_the_evaluation_is_planned_with_a_reminder_and_its_report_goes_to_the_councils(
     covenant, coordinator, client_for
 ):
+    from covenant.tasks import plan_evaluations
+
+    plan_evaluations()  # the nightly task
     page = client_for(coordinator).get(reverse("covenant_detail", args=[covenant.cooperation.pk]))
     evaluation = CovenantEvaluation.objects.get(cooperation=covenant.cooperation)
     assert evaluation.due_on == D(2023, 1, 1)

@@ -23,6 +23,7 @@ QUEUES = {
     "audit.tasks.prune_audit_trail": "sweeps",
     "municipalities.tasks.import_all_council_dates": "sweeps",
     "municipalities.tasks.import_council_dates": "sweeps",
+    "covenant.tasks.plan_evaluations": "sweeps",
 }
 
 

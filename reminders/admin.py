@@ -117,6 +117,10 @@ TASKS = {
         _("Bring access rights up to date"),
         _("Nightly: rights follow the memberships and offices that started or ended."),
     ),
+    "covenant.tasks.plan_evaluations": (
+        _("Plan the covenant's evaluation"),
+        _("Nightly: plans once the evaluation each covenant asks for after its evaluation period."),
+    ),
 }
 
 

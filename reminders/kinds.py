@@ -1261,6 +1261,55 @@ class OpinionRound(EventNotice):
         return {"object": track, "document": document, "end": on(document.opinion_end) if document.opinion_end else ""}
 
 
+class OpinionDue(ReminderKind):
+    """The councils' period on a joint arrangement's document ends soon and the council has not given its
+    zienswijze yet: its griffier hears of it as many days before as for any council deadline."""
+
+    kind = Reminder.Kind.OPINION_DUE
+    model = CouncilTrack
+
+    def plan(self, track: CouncilTrack, conf: ReminderSettings) -> list[Due]:
+        document = track.proposal.cycle_document_or_none()
+        if document is None or track.outcome or track.status == CouncilTrack.Status.NOT_NEEDED:
+            return []
+        end = document.opinion_end
+        if end is None:
+            return []
+        due_at = conf.on_day(end - datetime.timedelta(conf.council_deadline_days))
+        griffiers = office_holders(Office.Role.GRIFFIER, due_at.date(), track.municipality)
+        return [Due(person, due_at, end.isoformat(), start_of(end + datetime.timedelta(1))) for person in griffiers]
+
+    def open_objects(self):
+        return (
+            CouncilTrack.objects.filter(proposal__cycle_document__isnull=False, outcome="")
+            .exclude(status=CouncilTrack.Status.NOT_NEEDED)
+            .select_related("proposal__cycle_document__arrangement", "municipality")
+        )
+
+    def affected(self, changes: Changes):
+        return self.open_objects().filter(municipality__in=changes.municipalities) if changes.municipalities else None
+
+    def preload(self, objects, lookups: Lookups) -> None:
+        lookups.preload_offices({Office.Role.GRIFFIER}, (track.municipality_id for track in objects))
+
+    def for_sending(self):
+        return CouncilTrack.objects.select_related("proposal__cycle_document__arrangement", "municipality")
+
+    def link(self, track: CouncilTrack) -> str:
+        return reverse("council_track_edit", args=[track.pk])
+
+    def subject(self, track: CouncilTrack) -> str:
+        return _("Council of %(municipality)s: the zienswijze on “%(title)s” is due by %(date)s") % {
+            "municipality": track.municipality,
+            "title": track.proposal.title,
+            "date": on(track.proposal.cycle_document_or_none().opinion_end),
+        }
+
+    def context(self, track: CouncilTrack) -> dict:
+        document = track.proposal.cycle_document_or_none()
+        return {"object": track, "document": document, "end": on(document.opinion_end)}
+
+
 class AdoptionDue(ReminderKind):
     """An adopting municipality's advice is due: its reviewer (or, without one, its secretaries) hear of it a
     few days before, as for an action point."""
@@ -1417,6 +1466,7 @@ KINDS: dict[str, ReminderKind] = {
         MeetingUpdate(),
         MeetingCancelled(),
         OpinionRound(),
+        OpinionDue(),
         AdoptionDue(),
         LeavingNoticeGiven(),
         CovenantEvaluationDue(),

@@ -154,6 +154,7 @@ class Reminder(models.Model):
         # The region's arrangements: a zienswijze round opened, an adoption's advice due, a notice of leaving,
         # the covenant's evaluation due.
         OPINION_ROUND = "opinion_round", _("zienswijze round opened")
+        OPINION_DUE = "opinion_due", _("zienswijze period ends")
         ADOPTION_DUE = "adoption_due", _("adoption advice due")
         LEAVING_NOTICE = "leaving_notice", _("notice of leaving")
         COVENANT_EVALUATION = "covenant_evaluation", _("covenant evaluation due")

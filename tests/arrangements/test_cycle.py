@@ -363,3 +363,25 @@ def test_a_file_of_a_document_is_checked_by_its_content(region, client_for):
     real = SimpleUploadedFile("begroting.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     response = client_for(region.board_secretary).post(url, {"title": "Begroting", "file": real})
     assert response.status_code == 302 and budget.files.get().sha256
+
+
+def test_before_the_period_ends_the_griffier_of_a_council_that_has_not_spoken_is_reminded(region, coordinator):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    budget = region.draft_budget(
+        sent_on=today - datetime.timedelta(weeks=2), board=today + datetime.timedelta(weeks=11)
+    )
+    proposal = budget.open_round(by=coordinator)
+    due = Reminder.objects.get(kind=Reminder.Kind.OPINION_DUE, recipient__user=region.griffiers["Haarlem"])
+    assert due.due_at.date() == budget.opinion_end - datetime.timedelta(days=7)  # the council deadline's lead
+    assert due.status == Reminder.Status.PENDING
+    haarlem = proposal.council_tracks.get(municipality__name="Haarlem")
+    haarlem.keep(lock_version=haarlem.lock_version, sent_to_council_on=today - datetime.timedelta(days=13))
+    haarlem.keep(lock_version=haarlem.lock_version, outcome="no_opinion", outcome_date=today)
+    assert not Reminder.objects.filter(
+        kind=Reminder.Kind.OPINION_DUE, recipient__user=region.griffiers["Haarlem"], status=Reminder.Status.PENDING
+    ).exists()  # set aside once the council has spoken
+    assert Reminder.objects.filter(
+        kind=Reminder.Kind.OPINION_DUE, recipient__user=region.griffiers["Heemstede"], status=Reminder.Status.PENDING
+    ).exists()

@@ -14,25 +14,31 @@ named adopter cannot advise (403)."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from guardian.shortcuts import get_objects_for_user
 
 from adoption.models import Adoption
 from decisions.access import can_manage, get_proposal_for_user
+from municipalities.models import Municipality
 
 
-def can_advise(user, adoption: Adoption) -> bool:
+def advising_municipalities(user) -> set[int]:
+    """The municipalities whose adoptions the user advises as their municipal secretary: the user's own grants
+    to record college decisions, not the coordinator's general right to act for any municipality."""
+    grants = get_objects_for_user(
+        user, "municipalities.record_college_decisions", klass=Municipality, accept_global_perms=False
+    )
+    return set(grants.values_list("pk", flat=True))
+
+
+def can_advise(user, adoption: Adoption, municipalities: set[int] | None = None) -> bool:
+    """The named reviewer, or the secretary of the adopting municipality (`municipalities`: read once for a
+    page of several adoptions)."""
     person = getattr(user, "person", None)
     if person is not None and adoption.reviewer_id == person.pk:
         return True
-    return user.has_perm("municipalities.record_college_decisions", adoption.municipality) and not _coordinator_only(
-        user, adoption
-    )
-
-
-def _coordinator_only(user, adoption: Adoption) -> bool:
-    """The coordinator's general rights to record decisions do not make it an adopter."""
-    from guardian.core import ObjectPermissionChecker
-
-    return not ObjectPermissionChecker(user).has_perm("record_college_decisions", adoption.municipality)
+    if municipalities is None:
+        municipalities = advising_municipalities(user)
+    return adoption.municipality_id in municipalities
 
 
 def get_adoption_for_user(user, pk: int, *, advise: bool = False) -> Adoption:

@@ -15,17 +15,13 @@ from adoption import access
 from adoption.forms import AdoptionFileForm, AdviceForm, NameAdoptersForm, ReviewerForm, SoundingForm
 from adoption.models import Adoption, AdoptionFile, name_adopters
 from arrangements.access import can_read_register
-from core.workflow import TransitionNotAllowed
+from core.forms import add_model_errors
+from core.workflow import TransitionNotAllowed, conflict
 from decisions.access import get_proposal_for_user, readable_proposals
 from decisions.models import StaleDecision
 from municipalities.models import Municipality
 
 CONFLICT = 409
-
-
-def _conflict(request, error: Exception) -> HttpResponse:
-    text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-    return render(request, "meetings/conflict.html", {"message": text}, status=CONFLICT)
 
 
 def adopters_name(request: HttpRequest, pk: int) -> HttpResponse:
@@ -51,7 +47,7 @@ def adopters_name(request: HttpRequest, pk: int) -> HttpResponse:
                     form.add_error(None, message)
                 status = 400
             except TransitionNotAllowed as error:
-                return _conflict(request, error)
+                return conflict(request, error)
             else:
                 messages.success(
                     request,
@@ -124,8 +120,7 @@ def adoption_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         findings=data["findings"],
                     )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_model_errors(form, error)
                 status = 400
             except (StaleDecision, TransitionNotAllowed) as error:
                 form.add_error(None, str(error))
@@ -160,7 +155,7 @@ def adoption_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
     adoption = access.get_adoption_for_user(request.user, pk, advise=True)
     form = AdoptionFileForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _conflict(request, ValidationError([str(e) for errors in form.errors.values() for e in errors]))
+        return conflict(request, ValidationError([str(e) for errors in form.errors.values() for e in errors]))
     AdoptionFile.keep(form.cleaned_data["file"], title=form.cleaned_data["title"], by=request.user, adoption=adoption)
     messages.success(request, _("The file is added to your advice."))
     return redirect("adoption_edit", pk=adoption.pk)
@@ -208,9 +203,10 @@ def advice_for(proposal, user) -> dict:
     """What the proposal page, the college decision form and the council track show of the adoption: the
     advice given, and the comments on the draft for those who prepare it."""
     adoptions = list(proposal.adoptions.active().select_related("municipality", "reviewer").prefetch_related("files"))
+    municipalities = access.advising_municipalities(user) if adoptions else set()
     return {
         "adoptions": adoptions,
         "advised": [a for a in adoptions if a.advised_on],
         "can_name": access.can_name_adopters(user, proposal),
-        "mine": [a.pk for a in adoptions if access.can_advise(user, a)],
+        "mine": [a.pk for a in adoptions if access.can_advise(user, a, municipalities)],
     }

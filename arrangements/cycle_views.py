@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,20 +26,16 @@ from arrangements.forms import (
     ReactionForm,
 )
 from arrangements.models import ArrangementParticipation, CycleDocument, CycleFile
+from core.forms import add_model_errors
 from core.pdf import render_pdf
 from core.periods import overlap_q
-from core.workflow import TransitionNotAllowed
+from core.workflow import TransitionNotAllowed, conflict
 from decisions import rules as chain_rules
 from decisions.models import CouncilTrack, StaleDecision
 from municipalities.models import Municipality, Office
 
 CONFLICT = 409
 DONE = [chain_rules.CouncilOutcome.OPINION_SUBMITTED, chain_rules.CouncilOutcome.NO_OPINION]
-
-
-def _conflict(request, error: Exception) -> HttpResponse:
-    text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-    return render(request, "meetings/conflict.html", {"message": text}, status=CONFLICT)
 
 
 def _own_municipality(user) -> Municipality | None:
@@ -175,8 +172,7 @@ def cycle_document_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 document.keep(lock_version=form.cleaned_data["lock_version"] or 0, by=request.user, **fields)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_model_errors(form, error)
                 status = 400
             except StaleDecision as error:
                 form.add_error(None, str(error))
@@ -210,8 +206,7 @@ def cycle_document_create(request: HttpRequest, pk: int) -> HttpResponse:
                 document.validate_constraints()
                 document.full_clean()
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_model_errors(form, error)
                 status = 400
             else:
                 document._history_user = request.user
@@ -233,18 +228,12 @@ def cycle_plan_year(request: HttpRequest, pk: int) -> HttpResponse:
     arrangement = access.get_arrangement_for_user(request.user, pk, manage=True)
     form = PlanYearForm(request.POST)
     if not form.is_valid():
-        return _conflict(request, ValidationError(_("Give a year between 2000 and 2100.")))
+        return conflict(request, ValidationError(_("Give a year between 2000 and 2100.")))
     made = CycleDocument.plan_year(arrangement, form.cleaned_data["year"])
     messages.success(
         request, _("%(n)s documents planned for %(year)s.") % {"n": len(made), "year": form.cleaned_data["year"]}
     )
-    return redirect(f"{_calendar_url()}?jaar={form.cleaned_data['year']}&gemeente=")
-
-
-def _calendar_url() -> str:
-    from django.urls import reverse
-
-    return reverse("cycle_calendar")
+    return redirect(f"{reverse('cycle_calendar')}?jaar={form.cleaned_data['year']}&gemeente=")
 
 
 @require_POST
@@ -253,7 +242,7 @@ def cycle_round_open(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         document.open_round(by=request.user)
     except TransitionNotAllowed as error:
-        return _conflict(request, error)
+        return conflict(request, error)
     messages.success(request, _("The zienswijze round is open: every participating council has its track."))
     return redirect("cycle_document_detail", pk=document.pk)
 
@@ -280,8 +269,7 @@ def cycle_model_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     on=data["model_opinion_on"],
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_model_errors(form, error)
                 status = 400
             except StaleDecision as error:
                 form.add_error(None, str(error))
@@ -298,7 +286,7 @@ def cycle_model_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def cycle_reaction(request: HttpRequest, pk: int) -> HttpResponse:
     document = access.get_cycle_document_for_user(request.user, pk, manage=True)
     if not document.proposal_id:
-        return _conflict(request, TransitionNotAllowed(_("The zienswijze round is not open yet.")))
+        return conflict(request, TransitionNotAllowed(_("The zienswijze round is not open yet.")))
     form = ReactionForm(request.POST)
     if not form.is_valid():
         return render(
@@ -318,7 +306,7 @@ def cycle_reaction(request: HttpRequest, pk: int) -> HttpResponse:
             request, "arrangements/cycle_reaction_form.html", {"form": form, "document": document}, status=400
         )
     except TransitionNotAllowed as error:
-        return _conflict(request, error)
+        return conflict(request, error)
     messages.success(request, _("The reaction is recorded; every council sees it on its track."))
     return redirect("cycle_document_detail", pk=document.pk)
 

@@ -660,9 +660,7 @@ class CycleDocument(Timestamped):
         )
 
     def participates_on(self, municipality_id: int, on: datetime.date) -> bool:
-        return self.arrangement.participations.filter(
-            active_on_q(on, start="joined_on", end="left_on"), municipality=municipality_id
-        ).exists()
+        return self.arrangement.participants_on(on).filter(pk=municipality_id).exists()
 
 
 def cycle_file_path(instance, filename: str) -> str:

@@ -30,3 +30,14 @@ def id_or_none(value) -> int | None:
         return None
     number = int(value)
     return number if number <= LARGEST_ID else None
+
+
+def add_model_errors(form, error) -> None:
+    """A model's ValidationError onto a form: each message on its field where the form has that field,
+    otherwise above the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

@@ -32,3 +32,12 @@ class StatusWorkflow:
         self.status = to
         self._change_reason = str(self.Status(to).label)
         self.save()
+
+
+def conflict(request, error: Exception, status: int = 409):
+    """The page for a step the state does not allow (or a refused save): the reason in words, with a 409."""
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import render
+
+    text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+    return render(request, "meetings/conflict.html", {"message": text}, status=status)

@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from arrangements.access import can_read_register
+from core.forms import add_model_errors
 from core.workflow import TransitionNotAllowed
 from covenant.forms import AccessionForm, CovenantDocumentForm, EvaluationReportForm, LeavingNoticeForm
 from covenant.models import Accession, CovenantDocument, CovenantEvaluation, LeavingNotice
+from decisions.access import readable_proposals
 from governance.models import Cooperation
 from meetings.access import is_coordinator
 
@@ -37,14 +39,21 @@ def get_cooperation_for_user(user, pk: int, *, manage: bool = False) -> Cooperat
 
 
 def _page(request, cooperation, status=200, **forms) -> HttpResponse:
+    readable = readable_proposals(request.user)
     context = {
         "cooperation": cooperation,
         "documents": cooperation.covenant_documents.all(),
-        "accessions": cooperation.accessions.select_related("municipality", "proposal", "participation"),
+        # A request to join is a regional proposal: while it is a draft only those who may read the draft see it.
+        "accessions": cooperation.accessions.filter(proposal__in=readable).select_related(
+            "municipality", "proposal", "participation"
+        ),
         "notices": LeavingNotice.objects.filter(participation__cooperation=cooperation).select_related(
             "participation__municipality", "agenda_item__meeting"
         ),
         "evaluations": cooperation.covenant_evaluations.select_related("proposal"),
+        "readable_evaluations": set(
+            cooperation.covenant_evaluations.filter(proposal__in=readable).values_list("pk", flat=True)
+        ),
         "participations": cooperation.participations.select_related("municipality").order_by("municipality__name"),
         "can_manage": is_coordinator(request.user),
         "today": timezone.localdate(),
@@ -63,15 +72,6 @@ def covenant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, get_cooperation_for_user(request.user, pk))
 
 
-def _errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 @require_POST
 def accession_request(request: HttpRequest, pk: int) -> HttpResponse:
     cooperation = get_cooperation_for_user(request.user, pk, manage=True)
@@ -80,7 +80,7 @@ def accession_request(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             accession = Accession.request(cooperation=cooperation, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors(form, error)
+            add_model_errors(form, error)
         else:
             messages.success(
                 request, _("The request to join is a draft proposal; it goes through every college and council.")
@@ -102,7 +102,7 @@ def leaving_notice(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _errors(form, error)
+            add_model_errors(form, error)
         except TransitionNotAllowed as error:
             form.add_error(None, str(error))
         else:
@@ -125,7 +125,7 @@ def evaluation_report(request: HttpRequest, pk: int, evaluation_pk: int) -> Http
                 body=form.cleaned_data["body"],
             )
         except ValidationError as error:
-            _errors(form, error)
+            add_model_errors(form, error)
         except TransitionNotAllowed as error:
             form.add_error(None, str(error))
         else:
@@ -144,7 +144,7 @@ def covenant_document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             document.clean()
         except ValidationError as error:
-            _errors(form, error)
+            add_model_errors(form, error)
         else:
             CovenantDocument.keep(
                 data["file"],

@@ -15,13 +15,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
+from adoption.models import Adoption
 from decisions.models import CollegeDecision, CouncilTrack, RegionalProposal
 from governance.models import ConsultationBody, Cooperation, Membership, MonthlyEvaluation
 from meetings.access import invited_items
@@ -599,10 +600,6 @@ def collect_actions(desk: Desk, conf) -> None:
 def collect_adoptions(desk: Desk, conf) -> None:
     """The advice the person owes as reviewer of an adoption, or as the secretary of an adopting municipality
     that has named no reviewer yet (adoption/)."""
-    from django.db.models import Q
-
-    from adoption.models import Adoption
-
     roles = desk.roles
     if roles.person is None:
         return

@@ -220,3 +220,18 @@ def test_the_nightly_task_plans_each_covenants_evaluation_once(covenant):
     from django_celery_beat.models import PeriodicTask
 
     assert PeriodicTask.objects.get(name="covenant: evaluations").task == "covenant.tasks.plan_evaluations"
+
+
+def test_a_draft_request_to_join_shows_on_the_covenant_page_only_to_those_who_may_read_the_draft(
+    covenant, velsen, coordinator, client_for
+):
+    accession = Accession.request(
+        cooperation=covenant.cooperation, municipality=velsen, joins_on=JOINS_ON, body=covenant.body, by=coordinator
+    )
+    url = reverse("covenant_detail", args=[covenant.cooperation.pk])
+    link = reverse("proposal_detail", args=[accession.proposal_id])
+    assert link in client_for(coordinator).get(url).content.decode()
+    assert link not in client_for(covenant.secretaries["Haarlem"]).get(url).content.decode()
+    covenant.adopt(accession.proposal, coordinator)
+    accession.proposal.send(by=coordinator, on=D(2026, 11, 1))
+    assert link in client_for(covenant.secretaries["Haarlem"]).get(url).content.decode()
